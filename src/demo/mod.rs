@@ -1,0 +1,1 @@
+//! Simulated Adobe IMS + Status API (demo mode and end-to-end tests).
