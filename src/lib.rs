@@ -3,3 +3,6 @@
 //! The crate is split by concern; `main.rs` only parses flags and calls [`app::run`].
 
 pub mod demo;
+pub mod model;
+pub mod snapshot;
+pub mod timestamp;

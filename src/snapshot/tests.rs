@@ -1,0 +1,342 @@
+//! Derivation rules on plain data (digest §6.3 and pitfalls 5, 8, 9, 12, 13).
+
+use super::*;
+use crate::model::{parse_list, parse_object};
+
+const NOW: f64 = 1_800_000_000.0;
+
+fn registry() -> Registry {
+    let clouds = parse_list(
+        "clouds",
+        br#"[{"id":"503461","name":"Adobe Experience Cloud",
+              "cloudProducts":[{"id":"503462","name":"Adobe Analytics"},{"id":"503472","name":"AEM"}]}]"#,
+    )
+    .unwrap();
+    let products = parse_list(
+        "products",
+        br#"[{"id":"503462","name":"Adobe Analytics",
+              "productServices":[{"id":"s1","name":"Reporting"},{"id":"s2","name":"Data Collection"}]},
+             {"id":"503472","name":"Adobe Experience Manager","productServices":[]},
+             {"id":"503491","name":"Adobe Marketo Engage"}]"#,
+    )
+    .unwrap();
+    let regions = parse_list(
+        "regions",
+        br#"[{"id":"EMEA","name":"Europe"},{"id":"APAC","name":"Asia Pacific"},{"id":"Americas","name":"Americas"}]"#,
+    )
+    .unwrap();
+    let messages = parse_list(
+        "messages",
+        br#"[{"languageCode":"fr","incidentMessages":{"t1":{"textMessage":"Probl\u00e8me"}}},
+             {"languageCode":"en","incidentMessages":{"t1":{"textMessage":"Reports\nare delayed"}},
+              "maintenanceMessages":{"m1":{"textMessage":"Upgrade from {startDateTime} to {endDateTime}"}}}]"#,
+    )
+    .unwrap();
+    Registry::build(&RegistryParts {
+        clouds: Some(clouds),
+        products: Some(products),
+        regions: Some(regions),
+        messages: Some(messages),
+    })
+}
+
+fn events(body: &str) -> Events {
+    parse_object("events", body.as_bytes()).unwrap()
+}
+
+fn derive_all(body: &str) -> Snapshot {
+    derive(&registry(), &events(body), &[], &Watch::all(), NOW)
+}
+
+fn counts(s: &Snapshot, product: &str) -> Vec<(&'static str, u32)> {
+    let p = &s.products[product];
+    Severity::ALL
+        .iter()
+        .filter(|sev| p.incidents(**sev) > 0)
+        .map(|sev| (sev.label(), p.incidents(*sev)))
+        .collect()
+}
+
+#[test]
+fn every_registry_product_is_present_and_healthy_without_events() {
+    let s = derive_all("{}");
+    assert_eq!(s.products.len(), 3);
+    let analytics = &s.products["503462"];
+    assert_eq!(analytics.name, "Adobe Analytics");
+    assert_eq!(analytics.cloud_id, "503461");
+    assert_eq!(analytics.cloud_name, "Adobe Experience Cloud");
+    assert_eq!(analytics.worst_severity(), 0);
+    assert_eq!(analytics.services.len(), 2);
+    // Not in any cloud's product list: cloud labels empty, product still there.
+    assert_eq!(s.products["503491"].cloud_id, "");
+    assert!(s.incidents.is_empty() && s.maintenances.is_empty());
+}
+
+#[test]
+fn counts_ongoing_per_product_and_severity_and_skips_closed() {
+    let s = derive_all(
+        r#"{"incidents":[
+          {"id":"i1","products":[
+             {"id":"503462","severity":"Major","status":"Opened"},
+             {"id":"503472","severity":"Minor","status":"Closed","endedOn":"2020-01-01T00:00:00Z"}]},
+          {"id":"i2","products":[{"id":"503462","severity":"minor","status":"OPENED"}]},
+          {"id":"i3","products":[{"id":"503462","severity":"Major","status":"Closed"}]},
+          {"id":"i4","products":[{"id":"503472","severity":"Potential","status":"Opened"}]}
+        ]}"#,
+    );
+    assert_eq!(counts(&s, "503462"), [("major", 1), ("minor", 1)]);
+    assert_eq!(s.products["503462"].worst_severity(), 4);
+    assert_eq!(counts(&s, "503472"), [("potential", 1)]);
+    assert_eq!(s.products["503472"].worst_severity(), 2);
+    let pairs: Vec<_> = s
+        .incidents
+        .iter()
+        .map(|i| (i.incident_id.as_str(), i.product_id.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [("i1", "503462"), ("i2", "503462"), ("i4", "503472")]
+    );
+}
+
+#[test]
+fn unknown_severity_is_its_own_bucket() {
+    let s = derive_all(
+        r#"{"incidents":[{"id":"i1","products":[{"id":"503462","severity":"Catastrophic","status":"Opened"}]}]}"#,
+    );
+    assert_eq!(counts(&s, "503462"), [("unknown", 1)]);
+    assert_eq!(s.incidents[0].severity, Severity::Unknown);
+    assert_eq!(
+        s.products["503462"].worst_severity(),
+        Severity::Unknown.rank()
+    );
+}
+
+#[test]
+fn severity_and_status_fall_back_to_latest_history() {
+    let s = derive_all(
+        r#"{"incidents":[
+          {"id":"a","products":[{"id":"503462","severity":"Empty","status":"Empty","history":[
+             {"status":"Closed","severity":"Minor","messageTime":"2026-01-01T00:00:00Z"},
+             {"status":"Discovery","severity":"Major","messageTime":"2026-01-02T00:00:00Z"}]}]},
+          {"id":"b","products":[{"id":"503472","history":[
+             {"status":"Opened","severity":"Minor","messageTime":1700000100},
+             {"status":"Dismissed","severity":"Minor","messageTime":1700000200}]}]},
+          {"id":"c","products":[{"id":"503491","status":"Empty"}]}
+        ]}"#,
+    );
+    assert_eq!(counts(&s, "503462"), [("major", 1)]);
+    assert!(
+        counts(&s, "503472").is_empty(),
+        "dismissed in latest history"
+    );
+    assert!(
+        counts(&s, "503491").is_empty(),
+        "no evidence of an open incident"
+    );
+}
+
+#[test]
+fn ended_on_in_the_past_closes_and_unknown_status_without_end_stays_open() {
+    let s = derive_all(
+        r#"{"incidents":[
+          {"id":"a","products":[{"id":"503462","severity":"Major","status":"Opened","endedOn":"2020-01-01"}]},
+          {"id":"b","products":[{"id":"503472","severity":"Minor","status":"Investigating"}]},
+          {"id":"c","products":[{"id":"503491","severity":"Minor","status":"Reopened","endedOn":""}]}
+        ]}"#,
+    );
+    assert!(counts(&s, "503462").is_empty());
+    assert_eq!(counts(&s, "503472"), [("minor", 1)]);
+    assert_eq!(counts(&s, "503491"), [("minor", 1)]);
+}
+
+#[test]
+fn same_product_twice_in_one_incident_counts_once() {
+    let s = derive_all(
+        r#"{"incidents":[{"id":"a","products":[
+            {"id":"503462","severity":"Minor","status":"Opened"},
+            {"id":"503462","severity":"Major","status":"Opened"}]}]}"#,
+    );
+    assert_eq!(s.products["503462"].ongoing_incidents(), 1);
+    assert_eq!(s.incidents.len(), 1);
+}
+
+#[test]
+fn services_from_history_then_event_restricted_to_registry() {
+    let s = derive_all(
+        r#"{"incidents":[
+          {"id":"a","services":[{"id":"s1","name":"Reporting"},{"id":"x9","name":"Other product's"}],
+           "products":[{"id":"503462","severity":"Minor","status":"Opened"}]},
+          {"id":"b","services":[{"id":"s1"}],
+           "products":[{"id":"503462","severity":"Major","status":"Opened","history":[
+              {"status":"Opened","serviceImpact":{"productServices":["s2"]}}]}]},
+          {"id":"c","services":[{"id":"n1","name":"New service"}],
+           "products":[{"id":"503472","severity":"Trivial","status":"Opened"},
+                       {"id":"900001","name":"Brand New Product","severity":"Minor","status":"Opened"}]}
+        ]}"#,
+    );
+    let analytics = &s.products["503462"].services;
+    assert_eq!(analytics["s1"].worst_severity, 3);
+    assert_eq!(analytics["s2"].worst_severity, 4);
+    assert!(
+        !analytics.contains_key("x9"),
+        "not a service of this product"
+    );
+    // The registry lists no services for AEM: take the event's list with its names.
+    let aem = &s.products["503472"].services;
+    assert_eq!(aem["n1"].name, "New service");
+    assert_eq!(aem["n1"].worst_severity, 1);
+    // Unknown to the registry: shown under the event's own name.
+    let new = &s.products["900001"];
+    assert_eq!(new.name, "Brand New Product");
+    assert_eq!(new.worst_severity(), 3);
+    assert_eq!(new.services["n1"].worst_severity, 3);
+}
+
+#[test]
+fn regions_from_history_then_event_then_all() {
+    let s = derive_all(
+        r#"{"incidents":[
+          {"id":"a","region":[{"id":"APAC"}],"products":[{"id":"503462","severity":"Minor","status":"Opened",
+             "history":[{"locationImpact":{"serviceRegions":["EMEA","Mars"]}}]}]},
+          {"id":"b","region":[{"id":"APAC"}],"products":[{"id":"503472","severity":"Minor","status":"Opened"}]},
+          {"id":"c","products":[{"id":"503491","severity":"Minor","status":"Opened"}]}
+        ]}"#,
+    );
+    let regions: Vec<_> = s.incidents.iter().map(|i| i.regions.clone()).collect();
+    assert_eq!(regions[0], ["Europe", "Mars"]);
+    assert_eq!(regions[1], ["Asia Pacific"]);
+    assert_eq!(regions[2], [ALL_REGIONS]);
+}
+
+#[test]
+fn titles_come_from_english_messages_cleaned() {
+    let s = derive_all(
+        r#"{"incidents":[{"id":"a","products":[{"id":"503462","severity":"Minor","status":"Opened",
+             "startedOn":"2026-11-23T08:00:00Z",
+             "history":[{"titleToken":"t1","messageTime":"1"},{"titleToken":"missing","messageTime":"2"}]}]}]}"#,
+    );
+    assert_eq!(s.incidents[0].title, "Reports are delayed");
+    assert_eq!(s.incidents[0].started, Some(1_795_420_800.0));
+}
+
+#[test]
+fn long_titles_are_bounded() {
+    let long = "word ".repeat(200);
+    let title = clean_title(&long);
+    assert!(title.chars().count() <= MAX_TITLE_CHARS + 1);
+    assert!(title.ends_with('…'));
+    assert_eq!(clean_title("  a\n\tb  "), "a b");
+}
+
+#[test]
+fn maintenances_dedup_by_id_and_classify_by_own_status() {
+    let ongoing = events(
+        r#"{"maintenances":[
+          {"id":"m1","status":"Started","maintenanceType":"Urgent","startedOn":"1799999000",
+           "completedOn":"1800003600","products":[{"id":"503462","history":[{"titleToken":"m1","messageTime":5}]}]},
+          {"id":"m3","status":"Completed","products":[{"id":"503462"}]}
+        ]}"#,
+    );
+    let scheduled: Vec<Maintenance> = parse_list(
+        "scheduled",
+        br#"[{"id":"m1","status":"Scheduled","products":[{"id":"503462"}]},
+             {"id":"m2","status":"Scheduled","maintenanceType":"Normal","scheduledDate":"1800100000","products":[{"id":"503462"},{"id":"503472"}]},
+             {"id":"m4","status":"Empty","scheduledDate":"1800200000","products":[{"id":"503491"}]},
+             {"id":"m5","status":"Canceled","products":[{"id":"503491"}]},
+             {"id":"m6","status":"Started","products":[{"id":"503472"}]}]"#,
+    )
+    .unwrap();
+    let s = derive(&registry(), &ongoing, &scheduled, &Watch::all(), NOW);
+    let p = |id: &str| {
+        let p = &s.products[id];
+        (p.maintenances_in_progress, p.maintenances_scheduled)
+    };
+    assert_eq!(p("503462"), (1, 1));
+    assert_eq!(p("503472"), (1, 1));
+    assert_eq!(p("503491"), (0, 1));
+    let m1 = &s.maintenances[0];
+    assert_eq!(
+        (m1.maintenance_id.as_str(), m1.state),
+        ("m1", MaintenanceState::InProgress)
+    );
+    assert_eq!(m1.maintenance_type, "urgent");
+    assert_eq!(
+        m1.title,
+        "Upgrade from 2027-01-15T07:43:20Z to 2027-01-15T09:00:00Z"
+    );
+    assert_eq!(m1.end, Some(1_800_003_600.0));
+    let m4 = s
+        .maintenances
+        .iter()
+        .find(|m| m.maintenance_id == "m4")
+        .unwrap();
+    assert_eq!(m4.state, MaintenanceState::Scheduled);
+    assert_eq!(m4.maintenance_type, "unspecified");
+    assert_eq!(m4.start, Some(1_800_200_000.0));
+}
+
+#[test]
+fn a_finished_copy_beats_a_scheduled_copy_of_the_same_maintenance() {
+    let ongoing = events(
+        r#"{"maintenances":[{"id":"m1","status":"Completed","products":[{"id":"503462"}]}]}"#,
+    );
+    let scheduled: Vec<Maintenance> = parse_list(
+        "s",
+        br#"[{"id":"m1","status":"Scheduled","products":[{"id":"503462"}]}]"#,
+    )
+    .unwrap();
+    let s = derive(&registry(), &ongoing, &scheduled, &Watch::all(), NOW);
+    assert_eq!(s.products["503462"].maintenances_scheduled, 0);
+    assert!(s.maintenances.is_empty());
+}
+
+#[test]
+fn maintenance_with_empty_status_uses_history_then_dates() {
+    let ongoing = events(
+        r#"{"maintenances":[
+          {"id":"a","status":"Empty","products":[{"id":"503462","history":[
+              {"status":"Scheduled","messageTime":1},{"status":"Started","messageTime":2}]}]},
+          {"id":"b","startedOn":"1799990000","products":[{"id":"503472"}]},
+          {"id":"c","startedOn":"1799990000","completedOn":"1799999999","products":[{"id":"503491"}]}
+        ]}"#,
+    );
+    let s = derive(&registry(), &ongoing, &[], &Watch::all(), NOW);
+    assert_eq!(s.products["503462"].maintenances_in_progress, 1);
+    assert_eq!(s.products["503472"].maintenances_in_progress, 1);
+    assert_eq!(s.products["503491"].maintenances_in_progress, 0);
+}
+
+#[test]
+fn watch_list_filters_events_and_keeps_unknown_watched_ids() {
+    let watch = Watch::only(["503462".to_owned(), "777".to_owned()]);
+    let e = events(
+        r#"{"incidents":[{"id":"a","products":[
+            {"id":"503462","severity":"Minor","status":"Opened"},
+            {"id":"503472","severity":"Major","status":"Opened"}]}]}"#,
+    );
+    let s = derive(&registry(), &e, &[], &watch, NOW);
+    let ids: Vec<_> = s.products.keys().cloned().collect();
+    assert_eq!(ids, ["503462", "777"]);
+    assert_eq!(s.products["777"].name, "777");
+    assert_eq!(s.incidents.len(), 1);
+}
+
+#[test]
+fn without_registry_products_come_from_events() {
+    let e = events(
+        r#"{"incidents":[{"id":"a","products":[{"id":"1","name":"Name \"q\" \\ é","severity":"Major","status":"Opened"}]}]}"#,
+    );
+    let s = derive(&Registry::default(), &e, &[], &Watch::all(), NOW);
+    assert_eq!(s.products["1"].name, "Name \"q\" \\ é");
+    assert_eq!(s.products["1"].worst_severity(), 4);
+}
+
+#[test]
+fn incident_without_id_still_counts() {
+    let s = derive_all(
+        r#"{"incidents":[{"products":[{"id":"503462","severity":"Major","status":"Opened"}]}]}"#,
+    );
+    assert_eq!(counts(&s, "503462"), [("major", 1)]);
+    assert!(s.incidents.is_empty());
+}
