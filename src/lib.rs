@@ -1,8 +1,24 @@
 //! adobe_status_exporter: a Prometheus exporter for the Adobe Status API.
 //!
-//! The crate is split by concern; `main.rs` only parses flags and calls [`app::run`].
+//! Data flow (design §3): a scrape of the telemetry path asks the [`refresh`] gate for data;
+//! when the cache is older than `--status.min-interval` one refresh runs through the
+//! [`status_api`] client (with an [`ims`] token and the [`rate_limit`] budget), the bodies are
+//! read by the tolerant [`model`], turned into a [`snapshot`] by pure functions, and encoded
+//! by [`metrics`]. [`server`] is the HTTP surface, [`app`] the wiring, [`demo`] the simulated
+//! Adobe used by `--demo` and the end-to-end tests.
 
+pub mod app;
+pub mod check;
+pub mod config;
 pub mod demo;
+pub mod http;
+pub mod ims;
+pub mod logging;
+pub mod metrics;
 pub mod model;
+pub mod rate_limit;
+pub mod refresh;
+pub mod server;
 pub mod snapshot;
+pub mod status_api;
 pub mod timestamp;

@@ -1,0 +1,101 @@
+//! Wiring: build the clients, the refresh gate and the server from a [`Config`], then serve
+//! (or run `--check`). Everything with I/O is created here; the rest of the crate is given it.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use reqwest::Url;
+use tracing::info;
+
+use crate::config::{Config, Mode};
+use crate::ims::TokenCache;
+use crate::metrics::ExporterMetrics;
+use crate::rate_limit::RequestBudget;
+use crate::refresh::{Intervals, Refresher};
+use crate::server::{self, App};
+use crate::snapshot::Watch;
+use crate::status_api::StatusClient;
+
+/// Build the refresh gate and its clients for the given upstream URLs.
+pub fn build_refresher(
+    config: &Config,
+    ims_url: Url,
+    status_url: Url,
+    metrics: &Arc<ExporterMetrics>,
+) -> anyhow::Result<Arc<Refresher>> {
+    let http = crate::http::client(config.timeout)?;
+    let tokens = Arc::new(TokenCache::new(
+        http.clone(),
+        ims_url,
+        config.credentials.clone(),
+        Arc::clone(metrics),
+    ));
+    let client = StatusClient::new(
+        http,
+        status_url,
+        config.api_key.clone(),
+        config.product_ids.clone(),
+        config.max_response_size,
+        tokens,
+        Arc::new(RequestBudget::new(config.max_requests)),
+        Arc::clone(metrics),
+    );
+    let intervals = Intervals {
+        min_interval: config.min_interval,
+        registry_interval: config.registry_interval,
+        // Token and events run one after the other, each bounded by the request timeout.
+        refresh_timeout: config.timeout * 2,
+    };
+    Ok(Refresher::new(
+        client,
+        Watch::only(config.product_ids.iter().cloned()),
+        intervals,
+        Arc::clone(metrics),
+    ))
+}
+
+/// Run the exporter until SIGTERM/SIGINT, or the check once.
+pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
+    let (ims_url, status_url, _simulator): (Url, Url, Option<()>) = match &config.mode {
+        Mode::Live => (config.ims_url.clone(), config.status_url.clone(), None),
+        Mode::Demo { listen } => anyhow::bail!("demo not ready {listen}"),
+    };
+
+    let metrics = Arc::new(ExporterMetrics::new());
+    let refresher = build_refresher(&config, ims_url.clone(), status_url.clone(), &metrics)?;
+
+    if config.check {
+        let (report, ok) =
+            crate::check::run(&refresher, status_url.as_str(), ims_url.as_str()).await;
+        print!("{report}");
+        return Ok(if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+
+    let addr = config.listen_socket_addr()?;
+    let listener = server::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr().unwrap_or(addr);
+    info!(
+        address = %local,
+        telemetry_path = config.telemetry_path.as_str(),
+        version = env!("CARGO_PKG_VERSION"),
+        "adobe_status_exporter listening"
+    );
+    // One refresh at start-up so the first scrape and readiness do not wait for Adobe.
+    let _ = refresher.trigger();
+    let app = Arc::new(App {
+        telemetry_path: config.telemetry_path.clone(),
+        refresher,
+        metrics,
+        max_scrape_wait: config.timeout,
+    });
+    server::serve(listener, app, server::shutdown_signal()).await;
+    info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,98 @@
+//! Outbound HTTP plumbing shared by the IMS and Status API clients: one reqwest client with
+//! timeouts, a versioned User-Agent and no redirects, and a size-capped body reader.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+
+/// Connection set-up bound, separate from the whole-request `--status.timeout`.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `adobe_status_exporter/<version>`: Adobe's WAF is known to block generic bot agents.
+pub const USER_AGENT: &str = concat!(
+    "adobe_status_exporter/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/adobe-status-exporter/adobe_status_exporter)"
+);
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct ClientBuildError(String);
+
+/// The client every upstream call goes through. Redirects are refused: a redirected token
+/// POST would carry the client secret to a host nobody configured.
+pub fn client(timeout: Duration) -> Result<reqwest::Client, ClientBuildError> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build()
+        .map_err(|e| ClientBuildError(describe(&e)))
+}
+
+/// Reading a response body failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("response body larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("timed out reading the response body")]
+    Timeout,
+    #[error("connection failed while reading the response body: {0}")]
+    Network(String),
+}
+
+/// Read at most `limit` bytes of body; more is an error, and the rest is never buffered.
+pub async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit as u64)
+    {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let initial = response.content_length().map_or(16 * 1024, |l| l as usize);
+    let mut body = BytesMut::with_capacity(initial.min(limit));
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(BodyError::TooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body.freeze()),
+            Err(err) if err.is_timeout() => return Err(BodyError::Timeout),
+            Err(err) => return Err(BodyError::Network(describe(&err))),
+        }
+    }
+}
+
+/// A reqwest error as one line, without the URL (which the caller names better) and with
+/// its causes, which carry the useful part ("connection refused", "dns error").
+pub fn describe(err: &reqwest::Error) -> String {
+    use std::error::Error;
+    let mut text = if err.is_connect() {
+        "connection failed".to_owned()
+    } else if err.is_timeout() {
+        "timed out".to_owned()
+    } else if err.is_body() || err.is_decode() {
+        "error reading the body".to_owned()
+    } else {
+        "request failed".to_owned()
+    };
+    let mut source = err.source();
+    let mut last = String::new();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !message.is_empty() && !last.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        last = message;
+        source = cause.source();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}

@@ -1,0 +1,342 @@
+//! The refresh gate between scrapes and Adobe (design §3).
+//!
+//! - A scrape within `--status.min-interval` of the last refresh attempt is served from cache.
+//! - Otherwise one refresh starts in its own task; every scrape that arrives meanwhile waits
+//!   for that same refresh (single flight), each only until its own deadline. A slow upstream
+//!   therefore never holds a scrape past its timeout: the refresh finishes in the background
+//!   and the next scrape gets its result.
+//! - A failed refresh keeps the last good snapshot; `up` turns 0.
+//! - The registry (clouds, products, regions, messages) is refreshed within the same task when
+//!   older than `--status.registry-interval`, each part keeping its last good copy.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
+
+use crate::metrics::{Api, ExporterMetrics, FailureReason, ScrapeView};
+use crate::model::{self, Events, Maintenance};
+use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
+use crate::status_api::{FetchError, StatusClient};
+
+/// Timing knobs of the gate.
+#[derive(Debug, Clone, Copy)]
+pub struct Intervals {
+    pub min_interval: Duration,
+    pub registry_interval: Duration,
+    /// Bound of one whole refresh (token + registry + events), beyond per-request timeouts.
+    pub refresh_timeout: Duration,
+}
+
+/// What scrapes read: the last good data and how the last attempt went.
+#[derive(Debug, Clone, Default)]
+struct Published {
+    snapshot: Option<Arc<Snapshot>>,
+    last_success: Option<(Instant, SystemTime)>,
+    registry_success: Option<SystemTime>,
+    last_attempt_ok: bool,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    last_attempt: Option<Instant>,
+    in_flight: Option<watch::Receiver<bool>>,
+}
+
+/// State only the (single) running refresh touches.
+#[derive(Debug, Default)]
+struct RegistryCache {
+    parts: RegistryParts,
+    derived: Arc<Registry>,
+    fetched_at: [Option<Instant>; 4],
+}
+
+#[derive(Debug)]
+pub struct Refresher {
+    client: StatusClient,
+    watch: Watch,
+    intervals: Intervals,
+    metrics: Arc<ExporterMetrics>,
+    gate: Mutex<GateState>,
+    published: RwLock<Published>,
+    registry: tokio::sync::Mutex<RegistryCache>,
+}
+
+/// Outcome of one refresh, for `--check`.
+#[derive(Debug)]
+pub struct RefreshReport {
+    pub snapshot: Arc<Snapshot>,
+    pub registry_products: usize,
+    pub registry_errors: Vec<String>,
+}
+
+impl Refresher {
+    pub fn new(
+        client: StatusClient,
+        watch: Watch,
+        intervals: Intervals,
+        metrics: Arc<ExporterMetrics>,
+    ) -> Arc<Refresher> {
+        Arc::new(Refresher {
+            client,
+            watch,
+            intervals,
+            metrics,
+            gate: Mutex::new(GateState::default()),
+            published: RwLock::new(Published::default()),
+            registry: tokio::sync::Mutex::new(RegistryCache::default()),
+        })
+    }
+
+    pub fn client(&self) -> &StatusClient {
+        &self.client
+    }
+
+    /// Has any refresh ever succeeded? (readiness)
+    pub fn has_data(&self) -> bool {
+        self.read().snapshot.is_some()
+    }
+
+    /// Start a refresh now unless one is running or the last attempt is too recent.
+    /// Returns a receiver that turns `true` when the relevant refresh has finished, or
+    /// `None` when the cache is fresh.
+    pub fn trigger(self: &Arc<Self>) -> Option<watch::Receiver<bool>> {
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(rx) = &gate.in_flight {
+            return Some(rx.clone());
+        }
+        let now = Instant::now();
+        if gate
+            .last_attempt
+            .is_some_and(|t| now.duration_since(t) < self.intervals.min_interval)
+        {
+            return None;
+        }
+        gate.last_attempt = Some(now);
+        let (tx, rx) = watch::channel(false);
+        gate.in_flight = Some(rx.clone());
+        drop(gate);
+
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let outcome =
+                tokio::time::timeout(this.intervals.refresh_timeout, this.refresh_events()).await;
+            match outcome {
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => this.record_failure(err.reason(), &err.to_string()),
+                Err(_) => this.record_failure(
+                    FailureReason::Timeout,
+                    &format!(
+                        "refresh did not finish within {:?}",
+                        this.intervals.refresh_timeout
+                    ),
+                ),
+            }
+            let mut gate = this.gate.lock().unwrap_or_else(|e| e.into_inner());
+            gate.in_flight = None;
+            // Send after clearing in_flight so a woken scrape never re-joins a finished refresh.
+            let _ = tx.send(true);
+        });
+        Some(rx)
+    }
+
+    /// What a scrape should export: refresh first if due, waiting at most `wait`.
+    pub async fn scrape(self: &Arc<Self>, wait: Duration) -> ScrapeView {
+        if let Some(mut done) = self.trigger() {
+            if tokio::time::timeout(wait, done.wait_for(|finished| *finished))
+                .await
+                .is_err()
+            {
+                debug!(
+                    wait_ms = wait.as_millis() as u64,
+                    "refresh still running at the scrape deadline; serving cached data"
+                );
+            }
+        }
+        self.view()
+    }
+
+    /// The current data and health, without triggering anything.
+    pub fn view(&self) -> ScrapeView {
+        let published = self.read();
+        let fresh_limit = self.intervals.min_interval * 2;
+        let up = published.last_attempt_ok
+            && published
+                .last_success
+                .is_some_and(|(at, _)| at.elapsed() <= fresh_limit);
+        ScrapeView {
+            snapshot: published.snapshot.clone(),
+            up,
+            last_success_unix: published.last_success.map(|(_, t)| unix(t)),
+            registry_last_success_unix: published.registry_success.map(unix),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Published> {
+        self.published.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Published> {
+        self.published.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn record_failure(&self, reason: FailureReason, message: &str) {
+        self.metrics.refresh_failed(reason);
+        self.write().last_attempt_ok = false;
+        warn!(
+            reason = reason.label(),
+            error = message,
+            "refresh of Adobe events failed; serving the last good data"
+        );
+    }
+
+    /// One refresh: registry parts that are due, then both event calls, then derive.
+    /// Public for `--check`, which runs it once without the gate.
+    pub async fn refresh_events(&self) -> Result<RefreshReport, FetchError> {
+        let started = Instant::now();
+        let (registry, events, scheduled) = tokio::join!(
+            self.refresh_registry(),
+            self.client.fetch(Api::Events),
+            self.client.fetch(Api::Scheduled),
+        );
+        let (registry, registry_errors) = registry;
+        let events: Events = parse(Api::Events, events?, model::parse_object)?;
+        let scheduled: Vec<Maintenance> = parse(Api::Scheduled, scheduled?, model::parse_list)?;
+        let snapshot = Arc::new(snapshot::derive(
+            &registry,
+            &events,
+            &scheduled,
+            &self.watch,
+            unix(SystemTime::now()),
+        ));
+        {
+            let mut published = self.write();
+            published.snapshot = Some(Arc::clone(&snapshot));
+            published.last_success = Some((Instant::now(), SystemTime::now()));
+            published.last_attempt_ok = true;
+        }
+        let ongoing: u32 = snapshot
+            .products
+            .values()
+            .map(|p| p.ongoing_incidents())
+            .sum();
+        info!(
+            products = snapshot.products.len(),
+            ongoing_incidents = ongoing,
+            maintenances = snapshot.maintenances.len(),
+            duration_ms = started.elapsed().as_millis() as u64,
+            "refreshed Adobe status"
+        );
+        Ok(RefreshReport {
+            snapshot,
+            registry_products: registry.products.len(),
+            registry_errors,
+        })
+    }
+
+    /// Refresh the registry parts that are due; return the derived registry (last good copy
+    /// of each part) and the errors of the parts that failed.
+    async fn refresh_registry(&self) -> (Arc<Registry>, Vec<String>) {
+        let mut cache = self.registry.lock().await;
+        let now = Instant::now();
+        let due = |i: usize| {
+            cache.fetched_at[i]
+                .is_none_or(|t| now.duration_since(t) >= self.intervals.registry_interval)
+        };
+        let apis = [Api::Clouds, Api::Products, Api::Regions, Api::Messages];
+        let wanted: Vec<bool> = (0..apis.len()).map(due).collect();
+        if !wanted.iter().any(|w| *w) {
+            return (Arc::clone(&cache.derived), Vec::new());
+        }
+        let fetch = |i: usize| {
+            let api = apis[i];
+            let wanted = wanted[i];
+            async move {
+                if wanted {
+                    Some(self.client.fetch(api).await)
+                } else {
+                    None
+                }
+            }
+        };
+        let (clouds, products, regions, messages) =
+            tokio::join!(fetch(0), fetch(1), fetch(2), fetch(3));
+        let mut errors = Vec::new();
+        let mut parts = cache.parts.clone();
+        let mut fresh = [false; 4];
+        fresh[0] = store(clouds, &mut errors, |b| {
+            parts.clouds = Some(model::parse_list("clouds", b)?);
+            Ok(())
+        });
+        fresh[1] = store(products, &mut errors, |b| {
+            parts.products = Some(model::parse_list("products", b)?);
+            Ok(())
+        });
+        fresh[2] = store(regions, &mut errors, |b| {
+            parts.regions = Some(model::parse_list("regions", b)?);
+            Ok(())
+        });
+        fresh[3] = store(messages, &mut errors, |b| {
+            parts.messages = Some(model::parse_list("messages", b)?);
+            Ok(())
+        });
+        let changed = fresh.iter().any(|f| *f);
+        for (i, _) in fresh.iter().enumerate().filter(|(_, f)| **f) {
+            cache.fetched_at[i] = Some(Instant::now());
+        }
+        for error in &errors {
+            warn!(
+                error = error.as_str(),
+                "registry refresh failed; keeping the last good copy"
+            );
+        }
+        if changed {
+            cache.derived = Arc::new(Registry::build(&parts));
+            cache.parts = parts;
+            if cache.fetched_at.iter().all(Option::is_some) {
+                self.write().registry_success = Some(SystemTime::now());
+            }
+        }
+        (Arc::clone(&cache.derived), errors)
+    }
+}
+
+/// Apply one registry answer; `true` when it was fetched and parsed.
+fn store(
+    result: Option<Result<bytes::Bytes, FetchError>>,
+    errors: &mut Vec<String>,
+    apply: impl FnOnce(&[u8]) -> Result<(), model::ParseError>,
+) -> bool {
+    match result {
+        None => false,
+        Some(Ok(body)) => match apply(&body) {
+            Ok(()) => true,
+            Err(err) => {
+                errors.push(err.to_string());
+                false
+            }
+        },
+        Some(Err(err)) => {
+            errors.push(err.to_string());
+            false
+        }
+    }
+}
+
+fn parse<T>(
+    api: Api,
+    body: bytes::Bytes,
+    parser: fn(&'static str, &[u8]) -> Result<T, model::ParseError>,
+) -> Result<T, FetchError> {
+    parser(api.label(), &body).map_err(|err| FetchError::Parse {
+        api: api.label(),
+        message: err.to_string(),
+    })
+}
+
+fn unix(t: SystemTime) -> f64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}

@@ -1,0 +1,537 @@
+//! The token cache, Status API client and refresh gate against a wiremock Adobe: request
+//! counts (single flight, min-interval, one re-auth), 429/403/5xx handling, bad bodies, and
+//! that the last good data survives every failure.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use adobe_status_exporter::app::build_refresher;
+use adobe_status_exporter::config::{Command, Config};
+use adobe_status_exporter::metrics::{encode, Api, ExporterMetrics};
+use adobe_status_exporter::refresh::Refresher;
+use reqwest::Url;
+use wiremock::matchers::{body_string_contains, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SECRET: &str = "canary-s3cret-value";
+
+const EVENTS: &str = r#"{"incidents":[{"id":"i1","products":[
+    {"id":"503462","name":"Adobe Analytics","severity":"Major","status":"Opened"}]}],
+  "maintenances":[]}"#;
+const SCHEDULED: &str =
+    r#"[{"id":"m1","status":"Scheduled","products":[{"id":"503472","name":"AEM"}]}]"#;
+
+struct Fixture {
+    server: MockServer,
+    refresher: Arc<Refresher>,
+    metrics: Arc<ExporterMetrics>,
+}
+
+async fn fixture_with(extra: &[&str]) -> Fixture {
+    let server = MockServer::start().await;
+    let mut args = vec![
+        "adobe_status_exporter".to_owned(),
+        "--adobe.client-id".into(),
+        "my-client".into(),
+        "--adobe.ims-url".into(),
+        format!("{}/ims/token/v3", server.uri()),
+        "--adobe.status-url".into(),
+        server.uri(),
+        "--status.min-interval".into(),
+        "1s".into(),
+        "--status.timeout".into(),
+        "3s".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let Ok(Command::Run(config)) = Config::parse_from(args, |name| {
+        (name == "ADOBE_CLIENT_SECRET").then(|| SECRET.to_owned())
+    }) else {
+        panic!("bad test config")
+    };
+    let config: Config = *config;
+    let metrics = Arc::new(ExporterMetrics::new());
+    let refresher = build_refresher(
+        &config,
+        Url::parse(&format!("{}/ims/token/v3", server.uri())).unwrap(),
+        Url::parse(&server.uri()).unwrap(),
+        &metrics,
+    )
+    .unwrap();
+    Fixture {
+        server,
+        refresher,
+        metrics,
+    }
+}
+
+async fn fixture() -> Fixture {
+    fixture_with(&[]).await
+}
+
+fn token(expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        format!(r#"{{"access_token":"tok-{expires_in}","token_type":"bearer","expires_in":{expires_in}}}"#),
+        "application/json",
+    )
+}
+
+fn json(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json")
+}
+
+/// Registry calls answer with empty lists unless a test mounts something else first.
+async fn mount_registry(server: &MockServer) {
+    for p in [
+        "/api/v1/clouds",
+        "/api/v1/products",
+        "/api/v1/regions",
+        "/api/v1/messages/en",
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(json("[]"))
+            .mount(server)
+            .await;
+    }
+}
+
+async fn mount_token(server: &MockServer, expires_in: u64) {
+    Mock::given(method("POST"))
+        .and(path("/ims/token/v3"))
+        .respond_with(token(expires_in))
+        .mount(server)
+        .await;
+}
+
+async fn mount_events(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(json(EVENTS))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events/scheduled"))
+        .respond_with(json(SCHEDULED))
+        .mount(server)
+        .await;
+}
+
+async fn requests_to(server: &MockServer, p: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == p)
+        .count()
+}
+
+fn body(f: &Fixture) -> String {
+    encode(&f.metrics, f.refresher.view()).unwrap()
+}
+
+async fn scrape(f: &Fixture) -> String {
+    let view = f.refresher.scrape(Duration::from_secs(5)).await;
+    encode(&f.metrics, view).unwrap()
+}
+
+/// Wait until the min-interval has passed so the next scrape refreshes.
+async fn next_interval() {
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+}
+
+#[tokio::test]
+async fn fifty_concurrent_scrapes_cost_one_token_and_one_call_per_events_api() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    mount_events(&f.server).await;
+
+    let scrapes = (0..50).map(|_| {
+        let refresher = Arc::clone(&f.refresher);
+        tokio::spawn(async move { refresher.scrape(Duration::from_secs(5)).await })
+    });
+    for view in futures_join(scrapes).await {
+        assert!(view.up, "every waiting scrape sees the shared refresh");
+        assert_eq!(
+            view.snapshot.unwrap().products["503462"].worst_severity(),
+            4
+        );
+    }
+    // Further scrapes inside the min-interval are served from cache.
+    for _ in 0..20 {
+        scrape(&f).await;
+    }
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 1);
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 1);
+    assert_eq!(requests_to(&f.server, "/api/v1/events/scheduled").await, 1);
+    assert_eq!(requests_to(&f.server, "/api/v1/products").await, 1);
+
+    // After the interval: one more call per events API, the token reused.
+    next_interval().await;
+    scrape(&f).await;
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 2);
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 1);
+    assert_eq!(
+        requests_to(&f.server, "/api/v1/products").await,
+        1,
+        "registry is hourly"
+    );
+}
+
+async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn requests_carry_bearer_api_key_header_and_query_and_the_secret_stays_in_the_body() {
+    let f = fixture_with(&[
+        "--adobe.product-id",
+        "503462",
+        "--adobe.product-id",
+        "503472",
+    ])
+    .await;
+    mount_registry(&f.server).await;
+    Mock::given(method("POST"))
+        .and(path("/ims/token/v3"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains(format!("client_secret={SECRET}")))
+        .and(body_string_contains("client_id=my-client"))
+        .and(body_string_contains("scope=creative_cloud"))
+        .respond_with(token(86399))
+        .expect(1)
+        .mount(&f.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .and(header("authorization", "Bearer tok-86399"))
+        .and(header("x-api-key", "StatusAdobeIOClient"))
+        .and(query_param("api_key", "StatusAdobeIOClient"))
+        .respond_with(json(EVENTS))
+        .expect(1)
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 1"), "{body}");
+
+    let requests = f.server.received_requests().await.unwrap();
+    for request in &requests {
+        assert!(
+            !request.url.as_str().contains(SECRET),
+            "secret in URL {}",
+            request.url
+        );
+        assert!(request
+            .headers
+            .get("user-agent")
+            .is_some_and(|ua| ua.to_str().unwrap().starts_with("adobe_status_exporter/")));
+        if request.url.path() == "/api/v1/events" {
+            let ids: Vec<String> = request
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k == "productIds")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            assert_eq!(ids, ["503462", "503472"], "repeated keys, as the spec says");
+        }
+    }
+    assert!(!body.contains(SECRET));
+}
+
+#[tokio::test]
+async fn a_short_lived_token_is_renewed_before_it_expires() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 2).await; // renewed after half its life
+    mount_events(&f.server).await;
+    scrape(&f).await;
+    next_interval().await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 1"));
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 2);
+    // Every Status API request carried a token IMS had issued.
+    let requests = f.server.received_requests().await.unwrap();
+    assert!(requests
+        .iter()
+        .filter(|r| r.url.path().starts_with("/api/"))
+        .all(|r| r.headers.get("authorization").is_some()));
+}
+
+#[tokio::test]
+async fn a_revoked_token_costs_exactly_one_reauth() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_string(r#"{"error_code":"401013","message":"Oauth token is not valid"}"#),
+        )
+        .up_to_n_times(1)
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 1"), "{body}");
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 2);
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 2);
+    assert_eq!(f.metrics.request_count(Api::Events, "401"), 1);
+}
+
+#[tokio::test]
+async fn persistent_401_fails_as_auth_after_one_retry() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 0"));
+    assert!(
+        body.contains(r#"adobe_status_refresh_failures_total{reason="auth"} 1"#),
+        "{body}"
+    );
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 2);
+}
+
+#[tokio::test]
+async fn forbidden_is_reported_without_retrying() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(r#"{"error_code":"403003","message":"Api Key is invalid"}"#),
+        )
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"adobe_status_refresh_failures_total{reason="auth"} 1"#),
+        "{body}"
+    );
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 1);
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 1);
+}
+
+async fn assert_429_blocks_until_retry_after(retry_after: String) {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    mount_events(&f.server).await;
+    assert!(scrape(&f).await.contains("adobe_status_up 1"));
+
+    f.server.reset().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", retry_after.as_str()))
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    next_interval().await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 0"), "{body}");
+    assert!(
+        body.contains("adobe_status_upstream_throttled_total 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"adobe_status_product_worst_severity{product_id="503462"} 4"#),
+        "last good data kept"
+    );
+    let before = f.server.received_requests().await.unwrap().len();
+
+    // Inside Retry-After: refreshes fail as throttled without any request to Adobe.
+    next_interval().await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"adobe_status_refresh_failures_total{reason="throttled"} 2"#),
+        "{body}"
+    );
+    assert_eq!(f.server.received_requests().await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_obeyed() {
+    assert_429_blocks_until_retry_after("120".into()).await;
+}
+
+#[tokio::test]
+async fn retry_after_as_http_date_is_obeyed() {
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+    assert_429_blocks_until_retry_after(date).await;
+}
+
+#[tokio::test]
+async fn failures_keep_the_last_good_data_and_recover() {
+    let f = fixture_with(&["--status.max-response-size", "4KiB"]).await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    mount_events(&f.server).await;
+    assert!(scrape(&f).await.contains("adobe_status_up 1"));
+
+    let faults: [(&str, ResponseTemplate); 5] = [
+        ("http", ResponseTemplate::new(500)),
+        (
+            "http",
+            ResponseTemplate::new(503).set_body_string("<html>busy</html>"),
+        ),
+        ("parse", json(r#"{"incidents":[{"id":"i1","produ"#)),
+        ("parse", json("[1,2,3]")),
+        (
+            "parse",
+            json(&format!(
+                r#"{{"incidents":[],"pad":"{}"}}"#,
+                "x".repeat(8192)
+            )),
+        ),
+    ];
+    for (i, (reason, fault)) in faults.into_iter().enumerate() {
+        f.server.reset().await;
+        mount_registry(&f.server).await;
+        mount_token(&f.server, 86399).await;
+        Mock::given(method("GET"))
+            .and(path("/api/v1/events"))
+            .respond_with(fault)
+            .mount(&f.server)
+            .await;
+        mount_events(&f.server).await;
+        next_interval().await;
+        let body = scrape(&f).await;
+        assert!(body.contains("adobe_status_up 0"), "fault {i}: {body}");
+        assert!(
+            body.contains(r#"adobe_status_product_worst_severity{product_id="503462"} 4"#),
+            "fault {i} lost the last good data"
+        );
+        assert!(
+            body.lines().any(|l| l.starts_with(&format!(
+                r#"adobe_status_refresh_failures_total{{reason="{reason}"}} "#
+            )) && !l.ends_with(" 0")),
+            "fault {i}: {body}"
+        );
+    }
+
+    // Recovery is automatic once Adobe answers again.
+    f.server.reset().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    mount_events(&f.server).await;
+    next_interval().await;
+    assert!(scrape(&f).await.contains("adobe_status_up 1"));
+}
+
+#[tokio::test]
+async fn a_hung_upstream_does_not_hold_the_scrape_and_the_refresh_lands_later() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(json(EVENTS).set_delay(Duration::from_millis(1500)))
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    // The scrape gives up waiting long before the upstream answers.
+    let view = f.refresher.scrape(Duration::from_millis(100)).await;
+    assert!(!view.up && view.snapshot.is_none());
+    // The refresh kept running; its result is there for the next scrape.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let body = body(&f);
+    assert!(body.contains("adobe_status_up 1"), "{body}");
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 1);
+}
+
+#[tokio::test]
+async fn an_upstream_slower_than_the_request_timeout_fails_as_timeout() {
+    let f = fixture_with(&["--status.timeout", "1s"]).await;
+    mount_registry(&f.server).await;
+    mount_token(&f.server, 86399).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(json(EVENTS).set_delay(Duration::from_secs(5)))
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"adobe_status_refresh_failures_total{reason="timeout"} 1"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"adobe_status_upstream_requests_total{api="events",code="error"} 1"#),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn invalid_client_is_clear_and_backs_off() {
+    let f = fixture().await;
+    mount_registry(&f.server).await;
+    Mock::given(method("POST"))
+        .and(path("/ims/token/v3"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(
+            r#"{"error":"invalid_client","error_description":"invalid client_id parameter"}"#,
+        ))
+        .mount(&f.server)
+        .await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"adobe_status_refresh_failures_total{reason="auth"} 1"#),
+        "{body}"
+    );
+    assert!(body.contains(r#"adobe_status_upstream_requests_total{api="token",code="400"} 1"#));
+    // The next refresh is inside the IMS back-off: no new token request, still auth.
+    next_interval().await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"adobe_status_refresh_failures_total{reason="auth"} 2"#),
+        "{body}"
+    );
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 1);
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 0);
+    assert!(!body.contains(SECRET));
+}
+
+#[tokio::test]
+async fn registry_failure_keeps_events_flowing_under_event_names() {
+    let f = fixture().await;
+    for p in [
+        "/api/v1/clouds",
+        "/api/v1/products",
+        "/api/v1/regions",
+        "/api/v1/messages/en",
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&f.server)
+            .await;
+    }
+    mount_token(&f.server, 86399).await;
+    mount_events(&f.server).await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 1"), "{body}");
+    assert!(
+        body.contains(r#"product_id="503462",product_name="Adobe Analytics""#),
+        "{body}"
+    );
+    assert!(!body.contains("adobe_status_registry_last_success_timestamp_seconds "));
+}
