@@ -242,3 +242,151 @@ pub async fn shutdown_signal() {
 pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::bind(addr).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Command, Config};
+    use http_body_util::BodyExt;
+
+    /// An app whose upstream is unreachable (port 1): every refresh fails fast.
+    fn app() -> App {
+        let args = [
+            "x",
+            "--adobe.client-id",
+            "id",
+            "--adobe.ims-url",
+            "http://127.0.0.1:1/ims",
+            "--adobe.status-url",
+            "http://127.0.0.1:1",
+            "--web.telemetry-path",
+            "/custom",
+        ];
+        let Ok(Command::Run(config)) = Config::parse_from(args, |_| Some("secret".into())) else {
+            panic!("config")
+        };
+        let metrics = Arc::new(ExporterMetrics::new());
+        let refresher = crate::app::build_refresher(
+            &config,
+            config.ims_url.clone(),
+            config.status_url.clone(),
+            &metrics,
+        )
+        .unwrap();
+        App {
+            telemetry_path: config.telemetry_path.clone(),
+            refresher,
+            metrics,
+            max_scrape_wait: Duration::from_secs(5),
+        }
+    }
+
+    async fn call(
+        app: &App,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, hyper::HeaderMap, String) {
+        let mut builder = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let response = handle(app, builder.body(()).unwrap()).await;
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8(bytes.to_vec()).unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn routes_and_methods() {
+        let app = app();
+        let (status, headers, body) = call(&app, Method::GET, "/", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(body.contains(r#"<a href="/custom">"#));
+        assert_eq!(
+            call(&app, Method::GET, "/-/healthy", &[]).await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            call(&app, Method::GET, "/metrics", &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            call(&app, Method::GET, "/nope", &[]).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, headers, _) = call(&app, Method::POST, "/custom", &[]).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(headers[ALLOW], "GET, HEAD");
+        assert_eq!(
+            call(&app, Method::DELETE, "/", &[]).await.0,
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+    }
+
+    #[tokio::test]
+    async fn metrics_answer_200_with_openmetrics_even_when_adobe_is_down() {
+        let app = app();
+        let (status, headers, body) = call(
+            &app,
+            Method::GET,
+            "/custom",
+            &[(SCRAPE_TIMEOUT_HEADER, "2")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[CONTENT_TYPE], metrics::CONTENT_TYPE);
+        assert!(body.contains("adobe_status_up 0\n"), "{body}");
+        assert!(body.ends_with("# EOF\n"));
+        // Not ready until a refresh has succeeded; liveness does not care.
+        assert_eq!(
+            call(&app, Method::GET, "/-/ready", &[]).await.0,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            call(&app, Method::GET, "/-/healthy", &[]).await.0,
+            StatusCode::OK
+        );
+    }
+
+    #[tokio::test]
+    async fn head_has_headers_but_no_body() {
+        let app = app();
+        let (status, headers, body) = call(&app, Method::HEAD, "/custom", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[CONTENT_TYPE], metrics::CONTENT_TYPE);
+        assert!(body.is_empty());
+    }
+
+    #[test]
+    fn scrape_wait_follows_the_prometheus_header_within_bounds() {
+        let req = |v: Option<&str>| {
+            let mut b = Request::builder();
+            if let Some(v) = v {
+                b = b.header(SCRAPE_TIMEOUT_HEADER, v);
+            }
+            b.body(()).unwrap()
+        };
+        let max = Duration::from_secs(30);
+        assert_eq!(
+            scrape_wait(&req(Some("10")), max),
+            Duration::from_millis(9500)
+        );
+        assert_eq!(scrape_wait(&req(Some("0.2")), max), Duration::ZERO);
+        assert_eq!(scrape_wait(&req(Some("120")), max), max);
+        assert_eq!(scrape_wait(&req(Some("nan")), max), DEFAULT_SCRAPE_WAIT);
+        assert_eq!(scrape_wait(&req(Some("-1")), max), DEFAULT_SCRAPE_WAIT);
+        assert_eq!(
+            scrape_wait(&req(None), Duration::from_secs(3)),
+            Duration::from_secs(3)
+        );
+    }
+}
