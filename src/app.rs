@@ -8,7 +8,8 @@ use anyhow::Context;
 use reqwest::Url;
 use tracing::info;
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, Mode, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use crate::demo;
 use crate::ims::TokenCache;
 use crate::metrics::ExporterMetrics;
 use crate::rate_limit::RequestBudget;
@@ -57,9 +58,22 @@ pub fn build_refresher(
 
 /// Run the exporter until SIGTERM/SIGINT, or the check once.
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
-    let (ims_url, status_url, _simulator): (Url, Url, Option<()>) = match &config.mode {
+    let (ims_url, status_url, _simulator) = match &config.mode {
         Mode::Live => (config.ims_url.clone(), config.status_url.clone(), None),
-        Mode::Demo { listen } => anyhow::bail!("demo not ready {listen}"),
+        Mode::Demo { listen } => {
+            let sim_config = demo::SimulatorConfig {
+                client_id: DEMO_CLIENT_ID.to_owned(),
+                client_secret: DEMO_CLIENT_SECRET.to_owned(),
+                ..demo::SimulatorConfig::default()
+            };
+            let simulator = demo::Simulator::start(*listen, sim_config)
+                .await
+                .with_context(|| format!("cannot start the demo simulator on {listen}"))?;
+            info!(address = %simulator.addr(), "demo mode: serving a simulated Adobe IMS and Status API");
+            let ims = Url::parse(&simulator.ims_url()).context("simulator IMS URL")?;
+            let status = Url::parse(&simulator.status_url()).context("simulator Status URL")?;
+            (ims, status, Some(simulator))
+        }
     };
 
     let metrics = Arc::new(ExporterMetrics::new());

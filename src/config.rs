@@ -285,6 +285,11 @@ impl Args {
                     format!("{} is not a readable file", path.display()),
                 ));
             }
+            // Never serve plain HTTP while the operator believes TLS or auth is on.
+            return Err(invalid(
+                "--web.config.file",
+                "TLS and basic auth are not supported by this build yet; terminate TLS in front of the exporter",
+            ));
         }
         let ims_url = parse_url("--adobe.ims-url", &self.ims_url)?;
         let status_url = parse_url("--adobe.status-url", &self.status_url)?;

@@ -129,9 +129,9 @@ impl ExporterMetrics {
         let refresh_failures = Family::<ReasonLabels, Counter>::default();
         // Every reason exists from the start, so rate() and increase() see the first failure.
         for reason in FailureReason::ALL {
-            refresh_failures.get_or_create(&ReasonLabels {
+            drop(refresh_failures.get_or_create(&ReasonLabels {
                 reason: reason.label(),
-            });
+            }));
         }
         registry.register(
             "upstream_requests",

@@ -1,0 +1,203 @@
+//! Helpers for end-to-end tests: run the real binary against the in-process simulator.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use adobe_status_exporter::demo::{Scenario, Simulator, SimulatorConfig, SimulatorHandle};
+
+pub const SECRET: &str = "canary-Sup3r-s3cret-value";
+pub const CLIENT_ID: &str = "e2e-client";
+pub const BIN: &str = env!("CARGO_BIN_EXE_adobe_status_exporter");
+
+/// A simulator that only serves what the test adds (plus the registry).
+pub async fn simulator(scenario: Scenario) -> SimulatorHandle {
+    Simulator::start(
+        "127.0.0.1:0".parse().unwrap(),
+        SimulatorConfig {
+            client_id: CLIENT_ID.into(),
+            client_secret: SECRET.into(),
+            scenario,
+            ..SimulatorConfig::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running exporter process; killed on drop.
+pub struct Exporter {
+    child: Option<Child>,
+    pub port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Exporter {
+    /// Start against `sim` with the test credentials; `extra` flags last (they override).
+    pub fn against(sim: &SimulatorHandle, extra: &[&str]) -> Exporter {
+        let mut args = vec![
+            "--adobe.client-id".to_owned(),
+            CLIENT_ID.into(),
+            format!("--adobe.ims-url={}", sim.ims_url()),
+            format!("--adobe.status-url={}", sim.status_url()),
+            "--status.min-interval=1s".into(),
+            "--status.registry-interval=1s".into(),
+            "--status.timeout=5s".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Exporter::spawn(&args, &[("ADOBE_CLIENT_SECRET", SECRET)])
+    }
+
+    pub fn spawn(args: &[String], env: &[(&str, &str)]) -> Exporter {
+        let port = free_port();
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .env_remove("ADOBE_CLIENT_ID")
+            .env_remove("ADOBE_CLIENT_SECRET")
+            .env_remove("ADOBE_CLIENT_SECRET_FILE")
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().unwrap();
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Exporter {
+            child: Some(child),
+            port,
+            stderr,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn logs(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Wait until `/-/ready` answers 200.
+    pub async fn ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = reqwest::get(self.url("/-/ready")).await {
+                if r.status() == 200 {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not ready in time; logs:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Wait until the server answers at all (ready or not).
+    pub async fn listening(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while reqwest::get(self.url("/-/healthy")).await.is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "not listening; logs:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// GET the metrics the way Prometheus does.
+    pub async fn scrape(&self) -> String {
+        let response = reqwest::Client::new()
+            .get(self.url("/metrics"))
+            .header("X-Prometheus-Scrape-Timeout-Seconds", "10")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        );
+        response.text().await.unwrap()
+    }
+
+    /// Scrape until `predicate` holds (refreshes happen at most once per min-interval).
+    pub async fn scrape_until(&self, what: &str, predicate: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let body = self.scrape().await;
+            if predicate(&body) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {what}; last body:\n{body}\nlogs:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// SIGTERM and wait; returns the exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let mut child = self.child.take()?;
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("exporter did not stop after SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Value of the first sample line starting with `series ` (exact name and labels).
+pub fn value(body: &str, series: &str) -> Option<f64> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.parse().ok())
+}

@@ -1,0 +1,411 @@
+//! End-to-end: the real binary against the simulated Adobe (IMS + Status API), as a user
+//! runs it. Request counts come from the simulator's own log of what it received.
+
+mod common;
+
+use std::time::Duration;
+
+use adobe_status_exporter::demo::{Fault, IncidentSpec, RetryAfter, Scenario};
+use common::{simulator, value, Exporter, BIN, SECRET};
+
+fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
+    IncidentSpec {
+        product_ids: products.iter().map(|p| p.to_string()).collect(),
+        severity: severity.into(),
+        title: title.into(),
+        regions: vec![],
+        service_ids: vec![],
+    }
+}
+
+const ANALYTICS: &str = "503462";
+const AEM: &str = "503472";
+const MARKETO: &str = "503491";
+
+fn incidents(body: &str, product: &str, severity: &str) -> Option<f64> {
+    value(
+        body,
+        &format!(
+            r#"adobe_status_product_incidents{{product_id="{product}",incident_severity="{severity}"}}"#
+        ),
+    )
+}
+
+#[tokio::test]
+async fn counts_per_product_and_severity_for_a_known_data_set() {
+    let sim = simulator(Scenario::Empty).await;
+    let control = sim.control();
+    let major = control.open_incident(incident(&[ANALYTICS, AEM], "Major", "Reports are delayed"));
+    control.open_incident(incident(&[ANALYTICS], "Minor", "Slow UI"));
+    control.open_incident(incident(&[MARKETO], "Catastrophic", "New severity value"));
+    let closed = control.open_incident(incident(&[MARKETO], "Major", "Already over"));
+    control.close_incident(&closed);
+
+    let exporter = Exporter::against(&sim, &[]);
+    exporter.ready().await;
+    let body = exporter
+        .scrape_until("the open incidents", |b| {
+            b.contains(&format!(r#"incident_id="{major}""#))
+        })
+        .await;
+    assert_eq!(value(&body, "adobe_status_up"), Some(1.0));
+    assert_eq!(incidents(&body, ANALYTICS, "major"), Some(1.0));
+    assert_eq!(incidents(&body, ANALYTICS, "minor"), Some(1.0));
+    assert_eq!(incidents(&body, AEM, "major"), Some(1.0));
+    assert_eq!(incidents(&body, MARKETO, "unknown"), Some(1.0));
+    assert_eq!(
+        incidents(&body, MARKETO, "major"),
+        Some(0.0),
+        "closed incidents are not counted"
+    );
+    assert!(!body.contains(&format!(r#"incident_id="{closed}""#)));
+    let worst = |p: &str| {
+        value(
+            &body,
+            &format!(r#"adobe_status_product_worst_severity{{product_id="{p}"}}"#),
+        )
+    };
+    assert_eq!(worst(ANALYTICS), Some(4.0));
+    assert_eq!(worst(MARKETO), Some(2.0));
+    assert_eq!(
+        worst("503474"),
+        Some(0.0),
+        "registry products without events are healthy"
+    );
+    assert!(body.contains(&format!(
+        r#"adobe_status_incident_info{{incident_id="{major}",product_id="{ANALYTICS}",incident_severity="major",title="Reports are delayed"}} 1"#
+    )));
+
+    // Closing the incident removes its series on the next refresh.
+    control.close_incident(&major);
+    let body = exporter
+        .scrape_until("the closed incident to vanish", |b| {
+            !b.contains(&format!(r#"incident_id="{major}""#))
+        })
+        .await;
+    assert_eq!(incidents(&body, ANALYTICS, "major"), Some(0.0));
+    assert_eq!(incidents(&body, AEM, "major"), Some(0.0));
+}
+
+#[tokio::test]
+async fn tricky_product_names_are_escaped() {
+    let sim = simulator(Scenario::Empty).await;
+    sim.control().add_product(
+        "999001",
+        "Adobe \"Quoted\" \\ Prod\u{fc}kt\nline",
+        "503461",
+        vec![("svc".into(), "S\u{e9}rvice".into())],
+    );
+    let exporter = Exporter::against(&sim, &[]);
+    exporter.ready().await;
+    let body = exporter
+        .scrape_until("the product", |b| b.contains("999001"))
+        .await;
+    assert!(
+        body.contains(
+            r#"product_id="999001",product_name="Adobe \"Quoted\" \\ Produkt\nline""#
+                .replace("Produkt", "Prod\u{fc}kt")
+                .as_str()
+        ),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_scrapes_of_a_fresh_exporter_cost_one_request_each() {
+    let sim = simulator(Scenario::Empty).await;
+    let exporter = Exporter::against(
+        &sim,
+        &["--status.min-interval=60s", "--status.registry-interval=1h"],
+    );
+    exporter.listening().await;
+    let client = reqwest::Client::new();
+    let scrapes = (0..50).map(|_| {
+        let client = client.clone();
+        let url = exporter.url("/metrics");
+        tokio::spawn(async move {
+            let r = client
+                .get(url)
+                .header("X-Prometheus-Scrape-Timeout-Seconds", "10")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        })
+    });
+    for scrape in scrapes {
+        let body = scrape.await.unwrap();
+        assert!(body.ends_with("# EOF\n"));
+    }
+    for _ in 0..10 {
+        exporter.scrape().await;
+    }
+    let control = sim.control();
+    assert_eq!(control.request_count("token"), 1);
+    assert_eq!(control.request_count("events"), 1);
+    assert_eq!(control.request_count("scheduled"), 1);
+    assert_eq!(control.request_count("products"), 1);
+}
+
+#[tokio::test]
+async fn upstream_faults_keep_the_last_good_data_and_recover() {
+    let sim = simulator(Scenario::Empty).await;
+    let control = sim.control();
+    control.open_incident(incident(&[ANALYTICS], "Major", "Known incident"));
+    let exporter = Exporter::against(
+        &sim,
+        &["--status.timeout=3s", "--status.max-response-size=1MiB"],
+    );
+    exporter.ready().await;
+    exporter
+        .scrape_until("the incident", |b| {
+            incidents(b, ANALYTICS, "major") == Some(1.0)
+        })
+        .await;
+
+    let faults = [
+        Fault::Status {
+            code: 500,
+            body: String::new(),
+        },
+        Fault::Status {
+            code: 503,
+            body: "<html>unavailable</html>".into(),
+        },
+        Fault::TooManyRequests {
+            retry_after: RetryAfter::Seconds(2),
+        },
+        Fault::TruncatedJson,
+        Fault::MalformedJson,
+        Fault::Oversize { bytes: 4 << 20 },
+        Fault::ResetMidBody,
+        Fault::Delay(Duration::from_secs(6)),
+    ];
+    for fault in faults {
+        let label = format!("{fault:?}");
+        control.set_fault("events", fault, None);
+        let body = exporter
+            .scrape_until(&format!("up 0 under {label}"), |b| {
+                value(b, "adobe_status_up") == Some(0.0)
+            })
+            .await;
+        assert_eq!(
+            incidents(&body, ANALYTICS, "major"),
+            Some(1.0),
+            "{label} lost the last good data"
+        );
+        control.clear_faults();
+        exporter
+            .scrape_until(&format!("recovery after {label}"), |b| {
+                value(b, "adobe_status_up") == Some(1.0)
+            })
+            .await;
+    }
+    let body = exporter.scrape().await;
+    for reason in ["http", "throttled", "parse", "network", "timeout"] {
+        let failures = value(
+            &body,
+            &format!(r#"adobe_status_refresh_failures_total{{reason="{reason}"}}"#),
+        );
+        assert!(
+            failures.unwrap_or(0.0) >= 1.0,
+            "no {reason} failure counted:\n{body}"
+        );
+    }
+    assert!(value(&body, "adobe_status_upstream_throttled_total").unwrap_or(0.0) >= 1.0);
+}
+
+#[tokio::test]
+async fn a_revoked_token_costs_exactly_one_reauth() {
+    let sim = simulator(Scenario::Empty).await;
+    let exporter = Exporter::against(&sim, &[]);
+    exporter.ready().await;
+    let control = sim.control();
+    assert_eq!(control.request_count("token"), 1);
+    control.revoke_tokens();
+    let before = control.request_count("events");
+    exporter
+        .scrape_until("a refresh after the revocation", |b| {
+            control.request_count("events") >= before + 2
+                && value(b, "adobe_status_up") == Some(1.0)
+        })
+        .await;
+    assert_eq!(control.request_count("token"), 2);
+}
+
+#[tokio::test]
+async fn the_client_secret_never_leaves_the_token_request_body() {
+    let sim = simulator(Scenario::Live).await;
+    for format in ["logfmt", "json"] {
+        let exporter = Exporter::against(
+            &sim,
+            &["--log.level=debug", &format!("--log.format={format}")],
+        );
+        exporter.ready().await;
+        let body = exporter.scrape().await;
+        assert!(!body.contains(SECRET));
+        assert!(!exporter.logs().contains(SECRET), "secret in {format} logs");
+        assert!(
+            exporter.logs().contains("refreshed Adobe status"),
+            "{}",
+            exporter.logs()
+        );
+    }
+    let requests = sim.control().requests();
+    assert!(requests
+        .iter()
+        .any(|r| r.api == "token" && r.had_client_secret_in_body()));
+    for r in &requests {
+        assert!(
+            !r.path.contains(SECRET) && !r.query.contains(SECRET),
+            "secret in URL {}?{}",
+            r.path,
+            r.query
+        );
+        assert!(
+            r.headers.iter().all(|(_, v)| !v.contains(SECRET)),
+            "secret in a header of {}",
+            r.path
+        );
+    }
+
+    // A wrong secret: a clear error, and the wrong secret appears nowhere either.
+    let wrong = "canary-Wr0ng-s3cret";
+    let exporter = Exporter::spawn(
+        &[
+            "--adobe.client-id=e2e-client".to_owned(),
+            format!("--adobe.ims-url={}", sim.ims_url()),
+            format!("--adobe.status-url={}", sim.status_url()),
+            "--log.level=debug".into(),
+        ],
+        &[("ADOBE_CLIENT_SECRET", wrong)],
+    );
+    exporter.listening().await;
+    let body = exporter
+        .scrape_until("an auth failure", |b| {
+            value(b, r#"adobe_status_refresh_failures_total{reason="auth"}"#).unwrap_or(0.0) >= 1.0
+        })
+        .await;
+    assert!(!body.contains(wrong));
+    let logs = exporter.logs();
+    assert!(logs.contains("invalid_client"), "{logs}");
+    assert!(!logs.contains(wrong));
+}
+
+#[test]
+fn bad_flags_exit_2_with_one_clear_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--demo", "--status.min-interval=soon"],
+            "--status.min-interval",
+        ),
+        (
+            &["--demo", "--status.max-requests=500"],
+            "--status.max-requests",
+        ),
+        (
+            &["--demo", "--web.listen-address=nowhere"],
+            "--web.listen-address",
+        ),
+        (&["--demo", "--bogus"], "--bogus"),
+        (&[], "--adobe.client-id"),
+        (&["--adobe.client-id=x"], "secret"),
+        (
+            &[
+                "--adobe.client-id=x",
+                "--adobe.client-secret-file=/nonexistent/secret",
+            ],
+            "--adobe.client-secret-file",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = std::process::Command::new(BIN)
+            .args(*args)
+            .env_remove("ADOBE_CLIENT_ID")
+            .env_remove("ADOBE_CLIENT_SECRET")
+            .env_remove("ADOBE_CLIENT_SECRET_FILE")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn check_prints_a_summary_and_sets_the_exit_code() {
+    let sim = simulator(Scenario::Live).await;
+    let run = |secret: &'static str| {
+        let sim_ims = sim.ims_url();
+        let sim_status = sim.status_url();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new(BIN)
+                    .args(["--check", "--adobe.client-id=e2e-client"])
+                    .arg(format!("--adobe.ims-url={sim_ims}"))
+                    .arg(format!("--adobe.status-url={sim_status}"))
+                    .env("ADOBE_CLIENT_SECRET", secret)
+                    .env_remove("ADOBE_CLIENT_SECRET_FILE")
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let ok = run(SECRET).await;
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("OK   token: valid until"), "{stdout}");
+    assert!(stdout.contains("OK   events:"), "{stdout}");
+    assert!(!stdout.contains(SECRET));
+
+    let bad = run("canary-not-the-secret").await;
+    let stdout = String::from_utf8_lossy(&bad.stdout);
+    assert_eq!(bad.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL token") && stdout.contains("invalid_client"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("canary-not-the-secret"));
+}
+
+#[tokio::test]
+async fn demo_mode_serves_dozens_of_products_and_stops_cleanly() {
+    let mut exporter = Exporter::spawn(&["--demo".to_owned()], &[]);
+    exporter.ready().await;
+    let body = exporter.scrape().await;
+    let products = body
+        .lines()
+        .filter(|l| l.starts_with("adobe_status_product_info{"))
+        .count();
+    assert!(products >= 50, "{products} products");
+    assert!(
+        body.lines()
+            .any(|l| l.starts_with("adobe_status_incident_info{")),
+        "demo has incidents"
+    );
+    assert!(
+        body.lines()
+            .any(|l| l.starts_with("adobe_status_maintenance_info{")),
+        "demo has maintenances"
+    );
+    assert!(body
+        .lines()
+        .any(|l| l.starts_with("adobe_status_service_info{")));
+    assert_eq!(value(&body, "adobe_status_up"), Some(1.0));
+    let landing = reqwest::get(exporter.url("/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(landing.contains(r#"href="/metrics""#));
+    assert_eq!(
+        reqwest::get(exporter.url("/nope")).await.unwrap().status(),
+        404
+    );
+    assert_eq!(exporter.terminate(), Some(0));
+}
