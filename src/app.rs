@@ -60,10 +60,15 @@ pub fn build_refresher(
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let (ims_url, status_url, _simulator) = match &config.mode {
         Mode::Live => (config.ims_url.clone(), config.status_url.clone(), None),
-        Mode::Demo { listen } => {
+        Mode::Demo { listen, empty } => {
             let sim_config = demo::SimulatorConfig {
                 client_id: DEMO_CLIENT_ID.to_owned(),
                 client_secret: DEMO_CLIENT_SECRET.to_owned(),
+                scenario: if *empty {
+                    demo::Scenario::Empty
+                } else {
+                    demo::Scenario::Live
+                },
                 ..demo::SimulatorConfig::default()
             };
             let simulator = demo::Simulator::start(*listen, sim_config)

@@ -142,6 +142,11 @@ struct Args {
     )]
     demo_listen_address: SocketAddr,
 
+    /// What the demo simulator serves: live (evolving incidents and maintenances) or empty
+    /// (only the registry and what its /__sim/ control API adds)
+    #[arg(long = "demo.scenario", default_value = "live", value_parser = ["live", "empty"], value_name = "SCENARIO", requires = "demo")]
+    demo_scenario: String,
+
     /// Fetch a token and the events once, print a summary, exit 0 on success, 1 on failure
     #[arg(long)]
     check: bool,
@@ -181,7 +186,11 @@ pub enum Mode {
     /// Adobe (or whatever the URLs point at) with the operator's credentials.
     Live,
     /// The embedded simulator on this address.
-    Demo { listen: SocketAddr },
+    Demo {
+        listen: SocketAddr,
+        /// Serve only the registry and what the control API adds.
+        empty: bool,
+    },
 }
 
 /// OAuth server-to-server credentials.
@@ -348,6 +357,7 @@ impl Args {
                 },
                 Mode::Demo {
                     listen: self.demo_listen_address,
+                    empty: self.demo_scenario == "empty",
                 },
             )
         } else {
