@@ -23,6 +23,13 @@ const EVENTS: &str = r#"{"incidents":[{"id":"i1","products":[
 const SCHEDULED: &str =
     r#"[{"id":"m1","status":"Scheduled","products":[{"id":"503472","name":"AEM"}]}]"#;
 
+const REGISTRY_PATHS: [&str; 4] = [
+    "/api/v1/clouds",
+    "/api/v1/products",
+    "/api/v1/regions",
+    "/api/v1/messages/en",
+];
+
 struct Fixture {
     server: MockServer,
     refresher: Arc<Refresher>,
@@ -83,12 +90,7 @@ fn json(body: &str) -> ResponseTemplate {
 
 /// Registry calls answer with empty lists unless a test mounts something else first.
 async fn mount_registry(server: &MockServer) {
-    for p in [
-        "/api/v1/clouds",
-        "/api/v1/products",
-        "/api/v1/regions",
-        "/api/v1/messages/en",
-    ] {
+    for p in REGISTRY_PATHS {
         Mock::given(method("GET"))
             .and(path(p))
             .respond_with(json("[]"))
@@ -118,6 +120,21 @@ async fn mount_events(server: &MockServer) {
         .await;
 }
 
+/// A working Adobe: registry, a 24 h token and both events calls; `events` (if given) answers
+/// `/api/v1/events` instead of the good body.
+async fn mount_adobe(server: &MockServer, events: Option<ResponseTemplate>) {
+    mount_registry(server).await;
+    mount_token(server, 86399).await;
+    if let Some(template) = events {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/events"))
+            .respond_with(template)
+            .mount(server)
+            .await;
+    }
+    mount_events(server).await;
+}
+
 async fn requests_to(server: &MockServer, p: &str) -> usize {
     server
         .received_requests()
@@ -145,9 +162,7 @@ async fn next_interval() {
 #[tokio::test]
 async fn fifty_concurrent_scrapes_cost_one_token_and_one_call_per_events_api() {
     let f = fixture().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    mount_events(&f.server).await;
+    mount_adobe(&f.server, None).await;
 
     let scrapes = (0..50).map(|_| {
         let refresher = Arc::clone(&f.refresher);
@@ -269,8 +284,7 @@ async fn a_short_lived_token_is_renewed_before_it_expires() {
 #[tokio::test]
 async fn a_revoked_token_costs_exactly_one_reauth() {
     let f = fixture().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
+    // Mounted first, so it answers the first events call only; then the good body.
     Mock::given(method("GET"))
         .and(path("/api/v1/events"))
         .respond_with(
@@ -280,7 +294,7 @@ async fn a_revoked_token_costs_exactly_one_reauth() {
         .up_to_n_times(1)
         .mount(&f.server)
         .await;
-    mount_events(&f.server).await;
+    mount_adobe(&f.server, None).await;
     let body = scrape(&f).await;
     assert!(body.contains("adobe_status_up 1"), "{body}");
     assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 2);
@@ -291,14 +305,7 @@ async fn a_revoked_token_costs_exactly_one_reauth() {
 #[tokio::test]
 async fn persistent_401_fails_as_auth_after_one_retry() {
     let f = fixture().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/events"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&f.server)
-        .await;
-    mount_events(&f.server).await;
+    mount_adobe(&f.server, Some(ResponseTemplate::new(401))).await;
     let body = scrape(&f).await;
     assert!(body.contains("adobe_status_up 0"));
     assert!(
@@ -311,17 +318,14 @@ async fn persistent_401_fails_as_auth_after_one_retry() {
 #[tokio::test]
 async fn forbidden_is_reported_without_retrying() {
     let f = fixture().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/events"))
-        .respond_with(
+    mount_adobe(
+        &f.server,
+        Some(
             ResponseTemplate::new(403)
                 .set_body_string(r#"{"error_code":"403003","message":"Api Key is invalid"}"#),
-        )
-        .mount(&f.server)
-        .await;
-    mount_events(&f.server).await;
+        ),
+    )
+    .await;
     let body = scrape(&f).await;
     assert!(
         body.contains(r#"adobe_status_refresh_failures_total{reason="auth"} 1"#),
@@ -333,20 +337,15 @@ async fn forbidden_is_reported_without_retrying() {
 
 async fn assert_429_blocks_until_retry_after(retry_after: String) {
     let f = fixture().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    mount_events(&f.server).await;
+    mount_adobe(&f.server, None).await;
     assert!(scrape(&f).await.contains("adobe_status_up 1"));
 
     f.server.reset().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/events"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", retry_after.as_str()))
-        .mount(&f.server)
-        .await;
-    mount_events(&f.server).await;
+    mount_adobe(
+        &f.server,
+        Some(ResponseTemplate::new(429).insert_header("retry-after", retry_after.as_str())),
+    )
+    .await;
     next_interval().await;
     let body = scrape(&f).await;
     assert!(body.contains("adobe_status_up 0"), "{body}");
@@ -384,9 +383,7 @@ async fn retry_after_as_http_date_is_obeyed() {
 #[tokio::test]
 async fn failures_keep_the_last_good_data_and_recover() {
     let f = fixture_with(&["--status.max-response-size", "4KiB"]).await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    mount_events(&f.server).await;
+    mount_adobe(&f.server, None).await;
     assert!(scrape(&f).await.contains("adobe_status_up 1"));
 
     let faults: [(&str, ResponseTemplate); 5] = [
@@ -407,14 +404,7 @@ async fn failures_keep_the_last_good_data_and_recover() {
     ];
     for (i, (reason, fault)) in faults.into_iter().enumerate() {
         f.server.reset().await;
-        mount_registry(&f.server).await;
-        mount_token(&f.server, 86399).await;
-        Mock::given(method("GET"))
-            .and(path("/api/v1/events"))
-            .respond_with(fault)
-            .mount(&f.server)
-            .await;
-        mount_events(&f.server).await;
+        mount_adobe(&f.server, Some(fault)).await;
         next_interval().await;
         let body = scrape(&f).await;
         assert!(body.contains("adobe_status_up 0"), "fault {i}: {body}");
@@ -432,9 +422,7 @@ async fn failures_keep_the_last_good_data_and_recover() {
 
     // Recovery is automatic once Adobe answers again.
     f.server.reset().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    mount_events(&f.server).await;
+    mount_adobe(&f.server, None).await;
     next_interval().await;
     assert!(scrape(&f).await.contains("adobe_status_up 1"));
 }
@@ -442,14 +430,11 @@ async fn failures_keep_the_last_good_data_and_recover() {
 #[tokio::test]
 async fn a_hung_upstream_does_not_hold_the_scrape_and_the_refresh_lands_later() {
     let f = fixture().await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/events"))
-        .respond_with(json(EVENTS).set_delay(Duration::from_millis(1500)))
-        .mount(&f.server)
-        .await;
-    mount_events(&f.server).await;
+    mount_adobe(
+        &f.server,
+        Some(json(EVENTS).set_delay(Duration::from_millis(1500))),
+    )
+    .await;
     // The scrape gives up waiting long before the upstream answers.
     let view = f.refresher.scrape(Duration::from_millis(100)).await;
     assert!(!view.up && view.snapshot.is_none());
@@ -463,14 +448,11 @@ async fn a_hung_upstream_does_not_hold_the_scrape_and_the_refresh_lands_later() 
 #[tokio::test]
 async fn an_upstream_slower_than_the_request_timeout_fails_as_timeout() {
     let f = fixture_with(&["--status.timeout", "1s"]).await;
-    mount_registry(&f.server).await;
-    mount_token(&f.server, 86399).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/events"))
-        .respond_with(json(EVENTS).set_delay(Duration::from_secs(5)))
-        .mount(&f.server)
-        .await;
-    mount_events(&f.server).await;
+    mount_adobe(
+        &f.server,
+        Some(json(EVENTS).set_delay(Duration::from_secs(5))),
+    )
+    .await;
     let body = scrape(&f).await;
     assert!(
         body.contains(r#"adobe_status_refresh_failures_total{reason="timeout"} 1"#),
@@ -515,12 +497,7 @@ async fn invalid_client_is_clear_and_backs_off() {
 #[tokio::test]
 async fn registry_failure_keeps_events_flowing_under_event_names() {
     let f = fixture().await;
-    for p in [
-        "/api/v1/clouds",
-        "/api/v1/products",
-        "/api/v1/regions",
-        "/api/v1/messages/en",
-    ] {
+    for p in REGISTRY_PATHS {
         Mock::given(method("GET"))
             .and(path(p))
             .respond_with(ResponseTemplate::new(503))
