@@ -50,8 +50,15 @@ struct GateState {
 struct RegistryCache {
     parts: RegistryParts,
     derived: Arc<Registry>,
+    /// Per part (clouds, products, regions, messages): last success and last attempt.
     fetched_at: [Option<Instant>; 4],
+    tried_at: [Option<Instant>; 4],
 }
+
+/// A registry part that failed is retried after this long (or the registry interval, if
+/// shorter), not on every refresh: an endpoint that keeps failing costs a request per
+/// 5 minutes, and events are still named from their own payloads meanwhile.
+const REGISTRY_RETRY: Duration = Duration::from_secs(300);
 
 #[derive(Debug)]
 pub struct Refresher {
@@ -211,24 +218,37 @@ impl Refresher {
             &self.watch,
             unix(SystemTime::now()),
         ));
-        {
+        let recovered = {
             let mut published = self.write();
+            let recovered = !published.last_attempt_ok;
             published.snapshot = Some(Arc::clone(&snapshot));
             published.last_success = Some((Instant::now(), SystemTime::now()));
             published.last_attempt_ok = true;
-        }
+            recovered
+        };
         let ongoing: u32 = snapshot
             .products
             .values()
             .map(|p| p.ongoing_incidents())
             .sum();
-        info!(
-            products = snapshot.products.len(),
-            ongoing_incidents = ongoing,
-            maintenances = snapshot.maintenances.len(),
-            duration_ms = started.elapsed().as_millis() as u64,
-            "refreshed Adobe status"
-        );
+        // Info on the first success and on recovery; routine refreshes only at debug.
+        if recovered {
+            info!(
+                products = snapshot.products.len(),
+                ongoing_incidents = ongoing,
+                maintenances = snapshot.maintenances.len(),
+                duration_ms = started.elapsed().as_millis() as u64,
+                "refreshed Adobe status"
+            );
+        } else {
+            debug!(
+                products = snapshot.products.len(),
+                ongoing_incidents = ongoing,
+                maintenances = snapshot.maintenances.len(),
+                duration_ms = started.elapsed().as_millis() as u64,
+                "refreshed Adobe status"
+            );
+        }
         Ok(RefreshReport {
             snapshot,
             registry_products: registry.products.len(),
@@ -241,9 +261,12 @@ impl Refresher {
     async fn refresh_registry(&self) -> (Arc<Registry>, Vec<String>) {
         let mut cache = self.registry.lock().await;
         let now = Instant::now();
+        let retry = REGISTRY_RETRY.min(self.intervals.registry_interval);
         let due = |i: usize| {
-            cache.fetched_at[i]
-                .is_none_or(|t| now.duration_since(t) >= self.intervals.registry_interval)
+            let stale = cache.fetched_at[i]
+                .is_none_or(|t| now.duration_since(t) >= self.intervals.registry_interval);
+            let retry_due = cache.tried_at[i].is_none_or(|t| now.duration_since(t) >= retry);
+            stale && retry_due
         };
         let apis = [Api::Clouds, Api::Products, Api::Regions, Api::Messages];
         let wanted: Vec<bool> = (0..apis.len()).map(due).collect();
@@ -263,6 +286,9 @@ impl Refresher {
         };
         let (clouds, products, regions, messages) =
             tokio::join!(fetch(0), fetch(1), fetch(2), fetch(3));
+        for (i, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+            cache.tried_at[i] = Some(now);
+        }
         let mut errors = Vec::new();
         let mut parts = cache.parts.clone();
         let mut fresh = [false; 4];
@@ -295,7 +321,8 @@ impl Refresher {
         if changed {
             cache.derived = Arc::new(Registry::build(&parts));
             cache.parts = parts;
-            if cache.fetched_at.iter().all(Option::is_some) {
+            // The product list is what names and services come from.
+            if fresh[1] {
                 self.write().registry_success = Some(SystemTime::now());
             }
         }

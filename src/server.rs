@@ -25,8 +25,9 @@ use crate::refresh::Refresher;
 /// Prometheus sends its scrape timeout in this header; we answer a little before it.
 const SCRAPE_TIMEOUT_HEADER: &str = "x-prometheus-scrape-timeout-seconds";
 const SCRAPE_TIMEOUT_OFFSET: Duration = Duration::from_millis(500);
-/// Wait bound for clients that send no scrape timeout (Prometheus' default timeout).
-const DEFAULT_SCRAPE_WAIT: Duration = Duration::from_secs(10);
+/// Wait bound for clients that send no scrape timeout (curl, probes): answer promptly; the
+/// refresh goes on in the background for the next scrape.
+const DEFAULT_SCRAPE_WAIT: Duration = Duration::from_secs(5);
 /// Port scanners and slowloris clients get this long to send their headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Requests are tiny; hyper's minimum buffer is 8 KiB.

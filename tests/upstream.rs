@@ -513,4 +513,9 @@ async fn registry_failure_keeps_events_flowing_under_event_names() {
         "{body}"
     );
     assert!(!body.contains("adobe_status_registry_last_success_timestamp_seconds "));
+    // A failing registry call is not repeated on every refresh (retried after 5 minutes).
+    next_interval().await;
+    assert!(scrape(&f).await.contains("adobe_status_up 1"));
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 2);
+    assert_eq!(requests_to(&f.server, "/api/v1/products").await, 1);
 }
