@@ -102,6 +102,8 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let local = listener.local_addr().unwrap_or(addr);
     info!(
         address = %local,
+        tls = config.web.tls.is_some(),
+        basic_auth = config.web.auth.is_some(),
         telemetry_path = config.telemetry_path.as_str(),
         version = env!("CARGO_PKG_VERSION"),
         "adobe_status_exporter listening"
@@ -113,8 +115,15 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         refresher,
         metrics,
         max_scrape_wait: config.timeout,
+        auth: config.web.auth.clone(),
     });
-    server::serve(listener, app, server::shutdown_signal()).await;
+    server::serve(
+        listener,
+        app,
+        config.web.tls.clone(),
+        server::shutdown_signal(),
+    )
+    .await;
     info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

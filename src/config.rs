@@ -208,6 +208,8 @@ pub struct Config {
     pub listen_address: String,
     pub telemetry_path: String,
     pub web_config_file: Option<PathBuf>,
+    /// TLS and basic auth from `--web.config.file` (both off without it).
+    pub web: crate::web_config::WebSecurity,
     pub credentials: Credentials,
     pub ims_url: Url,
     pub status_url: Url,
@@ -294,12 +296,12 @@ impl Args {
                     format!("{} is not a readable file", path.display()),
                 ));
             }
-            // Never serve plain HTTP while the operator believes TLS or auth is on.
-            return Err(invalid(
-                "--web.config.file",
-                "TLS and basic auth are not supported by this build yet; terminate TLS in front of the exporter",
-            ));
         }
+        let web = match &self.web_config_file {
+            Some(path) => crate::web_config::WebSecurity::load(path)
+                .map_err(|e| invalid("--web.config.file", e.to_string()))?,
+            None => crate::web_config::WebSecurity::default(),
+        };
         let ims_url = parse_url("--adobe.ims-url", &self.ims_url)?;
         let status_url = parse_url("--adobe.status-url", &self.status_url)?;
         if self.api_key.trim().is_empty() {
@@ -381,6 +383,7 @@ impl Args {
             listen_address: self.listen_address,
             telemetry_path: self.telemetry_path,
             web_config_file: self.web_config_file,
+            web,
             credentials,
             ims_url,
             status_url,

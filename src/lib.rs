@@ -22,3 +22,4 @@ pub mod server;
 pub mod snapshot;
 pub mod status_api;
 pub mod timestamp;
+pub mod web_config;

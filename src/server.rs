@@ -10,17 +10,20 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::header::{
+    HeaderValue, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::TcpListener;
 use tracing::{debug, error, info, warn};
 
 use crate::metrics::{self, ExporterMetrics};
 use crate::refresh::Refresher;
+use crate::web_config::{AuthOutcome, BasicAuth};
 
 /// Prometheus sends its scrape timeout in this header; we answer a little before it.
 const SCRAPE_TIMEOUT_HEADER: &str = "x-prometheus-scrape-timeout-seconds";
@@ -43,13 +46,22 @@ pub struct App {
     pub metrics: Arc<ExporterMetrics>,
     /// Longest a scrape waits for a refresh (`--status.timeout`).
     pub max_scrape_wait: Duration,
+    /// Basic auth from `--web.config.file`, required on every path when set.
+    pub auth: Option<Arc<BasicAuth>>,
 }
 
 type Body = Full<Bytes>;
 
-/// Serve until `shutdown` completes, then drain open connections.
-pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) {
+/// Serve until `shutdown` completes, then drain open connections. With `tls`, every
+/// connection must complete a TLS handshake (within the header-read timeout) first.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    shutdown: impl Future<Output = ()>,
+) {
     let graceful = GracefulShutdown::new();
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
@@ -64,19 +76,18 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
                     }
                 };
                 let app = Arc::clone(&app);
-                let service = service_fn(move |req| {
-                    let app = Arc::clone(&app);
-                    async move { Ok::<_, Infallible>(handle(&app, req).await) }
-                });
-                let connection = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(HEADER_READ_TIMEOUT)
-                    .max_buf_size(MAX_BUF_SIZE)
-                    .serve_connection(TokioIo::new(stream), service);
-                let connection = graceful.watch(connection);
+                let watcher = graceful.watcher();
+                let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    if let Err(err) = connection.await {
-                        debug!(%peer, error = %err, "connection ended with an error");
+                    match acceptor {
+                        None => serve_connection(TokioIo::new(stream), app, watcher, peer).await,
+                        Some(acceptor) => {
+                            match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await {
+                                Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), app, watcher, peer).await,
+                                Ok(Err(err)) => debug!(%peer, error = %err, "TLS handshake failed"),
+                                Err(_) => debug!(%peer, "TLS handshake timed out"),
+                            }
+                        }
                     }
                 });
             }
@@ -93,8 +104,40 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
     }
 }
 
+async fn serve_connection<I>(io: I, app: Arc<App>, watcher: Watcher, peer: SocketAddr)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| {
+        let app = Arc::clone(&app);
+        async move { Ok::<_, Infallible>(handle(&app, req).await) }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_BUF_SIZE)
+        .serve_connection(io, service);
+    if let Err(err) = watcher.watch(connection).await {
+        debug!(%peer, error = %err, "connection ended with an error");
+    }
+}
+
 /// Route one request. Public so tests can drive it without sockets.
 pub async fn handle<B>(app: &App, req: Request<B>) -> Response<Body> {
+    if let Some(auth) = &app.auth {
+        let header = req
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        if auth.check(header).await == AuthOutcome::Denied {
+            let mut response = plain(StatusCode::UNAUTHORIZED, "401 unauthorized\n");
+            response.headers_mut().insert(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"adobe_status_exporter\""),
+            );
+            return response;
+        }
+    }
     let path = req.uri().path();
     let method = req.method();
     let is_get = method == Method::GET || method == Method::HEAD;
@@ -279,6 +322,7 @@ mod tests {
             refresher,
             metrics,
             max_scrape_wait: Duration::from_secs(5),
+            auth: None,
         }
     }
 
