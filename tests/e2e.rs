@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use adobe_status_exporter::demo::{Fault, IncidentSpec, RetryAfter, Scenario};
+use adobe_status_exporter::demo::{IncidentSpec, Scenario};
 use common::{simulator, value, Exporter, BIN, SECRET};
 
 fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
@@ -148,74 +148,6 @@ async fn fifty_concurrent_scrapes_of_a_fresh_exporter_cost_one_request_each() {
     assert_eq!(control.request_count("events"), 1);
     assert_eq!(control.request_count("scheduled"), 1);
     assert_eq!(control.request_count("products"), 1);
-}
-
-#[tokio::test]
-async fn upstream_faults_keep_the_last_good_data_and_recover() {
-    let sim = simulator(Scenario::Empty).await;
-    let control = sim.control();
-    control.open_incident(incident(&[ANALYTICS], "Major", "Known incident"));
-    let exporter = Exporter::against(
-        &sim,
-        &["--status.timeout=3s", "--status.max-response-size=1MiB"],
-    );
-    exporter.ready().await;
-    exporter
-        .scrape_until("the incident", |b| {
-            incidents(b, ANALYTICS, "major") == Some(1.0)
-        })
-        .await;
-
-    let faults = [
-        Fault::Status {
-            code: 500,
-            body: String::new(),
-        },
-        Fault::Status {
-            code: 503,
-            body: "<html>unavailable</html>".into(),
-        },
-        Fault::TooManyRequests {
-            retry_after: RetryAfter::Seconds(2),
-        },
-        Fault::TruncatedJson,
-        Fault::MalformedJson,
-        Fault::Oversize { bytes: 4 << 20 },
-        Fault::ResetMidBody,
-        Fault::Delay(Duration::from_secs(6)),
-    ];
-    for fault in faults {
-        let label = format!("{fault:?}");
-        control.set_fault("events", fault, None);
-        let body = exporter
-            .scrape_until(&format!("up 0 under {label}"), |b| {
-                value(b, "adobe_status_up") == Some(0.0)
-            })
-            .await;
-        assert_eq!(
-            incidents(&body, ANALYTICS, "major"),
-            Some(1.0),
-            "{label} lost the last good data"
-        );
-        control.clear_faults();
-        exporter
-            .scrape_until(&format!("recovery after {label}"), |b| {
-                value(b, "adobe_status_up") == Some(1.0)
-            })
-            .await;
-    }
-    let body = exporter.scrape().await;
-    for reason in ["http", "throttled", "parse", "network", "timeout"] {
-        let failures = value(
-            &body,
-            &format!(r#"adobe_status_refresh_failures_total{{reason="{reason}"}}"#),
-        );
-        assert!(
-            failures.unwrap_or(0.0) >= 1.0,
-            "no {reason} failure counted:\n{body}"
-        );
-    }
-    assert!(value(&body, "adobe_status_upstream_throttled_total").unwrap_or(0.0) >= 1.0);
 }
 
 #[tokio::test]
