@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use adobe_status_exporter::demo::{IncidentSpec, Scenario};
 use common::{simulator, value, Exporter, BIN, SECRET};
 
