@@ -166,65 +166,6 @@ async fn a_revoked_token_costs_exactly_one_reauth() {
     assert_eq!(control.request_count("token"), 2);
 }
 
-#[tokio::test]
-async fn the_client_secret_never_leaves_the_token_request_body() {
-    let sim = simulator(Scenario::Live).await;
-    for format in ["logfmt", "json"] {
-        let exporter = Exporter::against(
-            &sim,
-            &["--log.level=debug", &format!("--log.format={format}")],
-        );
-        exporter.ready().await;
-        let body = exporter.scrape().await;
-        assert!(!body.contains(SECRET));
-        assert!(!exporter.logs().contains(SECRET), "secret in {format} logs");
-        assert!(
-            exporter.logs().contains("refreshed Adobe status"),
-            "{}",
-            exporter.logs()
-        );
-    }
-    let requests = sim.control().requests();
-    assert!(requests
-        .iter()
-        .any(|r| r.api == "token" && r.had_client_secret_in_body()));
-    for r in &requests {
-        assert!(
-            !r.path.contains(SECRET) && !r.query.contains(SECRET),
-            "secret in URL {}?{}",
-            r.path,
-            r.query
-        );
-        assert!(
-            r.headers.iter().all(|(_, v)| !v.contains(SECRET)),
-            "secret in a header of {}",
-            r.path
-        );
-    }
-
-    // A wrong secret: a clear error, and the wrong secret appears nowhere either.
-    let wrong = "canary-Wr0ng-s3cret";
-    let exporter = Exporter::spawn(
-        &[
-            "--adobe.client-id=e2e-client".to_owned(),
-            format!("--adobe.ims-url={}", sim.ims_url()),
-            format!("--adobe.status-url={}", sim.status_url()),
-            "--log.level=debug".into(),
-        ],
-        &[("ADOBE_CLIENT_SECRET", wrong)],
-    );
-    exporter.listening().await;
-    let body = exporter
-        .scrape_until("an auth failure", |b| {
-            value(b, r#"adobe_status_refresh_failures_total{reason="auth"}"#).unwrap_or(0.0) >= 1.0
-        })
-        .await;
-    assert!(!body.contains(wrong));
-    let logs = exporter.logs();
-    assert!(logs.contains("invalid_client"), "{logs}");
-    assert!(!logs.contains(wrong));
-}
-
 #[test]
 fn bad_flags_exit_2_with_one_clear_line() {
     let cases: &[(&[&str], &str)] = &[
