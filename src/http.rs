@@ -9,11 +9,7 @@ use bytes::{Bytes, BytesMut};
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// `adobe_status_exporter/<version>`: Adobe's WAF is known to block generic bot agents.
-pub const USER_AGENT: &str = concat!(
-    "adobe_status_exporter/",
-    env!("CARGO_PKG_VERSION"),
-    " (+https://github.com/adobe-status-exporter/adobe_status_exporter)"
-);
+pub const USER_AGENT: &str = concat!("adobe_status_exporter/", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the HTTP client: {0}")]

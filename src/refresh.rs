@@ -59,6 +59,8 @@ struct RegistryCache {
 /// shorter), not on every refresh: an endpoint that keeps failing costs a request per
 /// 5 minutes, and events are still named from their own payloads meanwhile.
 const REGISTRY_RETRY: Duration = Duration::from_secs(300);
+/// Index of the messages part in [`RegistryCache`]'s arrays.
+const MESSAGES: usize = 3;
 
 #[derive(Debug)]
 pub struct Refresher {
@@ -204,19 +206,25 @@ impl Refresher {
     pub async fn refresh_events(&self) -> Result<RefreshReport, FetchError> {
         let started = Instant::now();
         let (registry, events, scheduled) = tokio::join!(
-            self.refresh_registry(),
+            self.refresh_registry(false),
             self.client.fetch(Api::Events),
             self.client.fetch(Api::Scheduled),
         );
-        let (registry, registry_errors) = registry;
+        let (mut registry, mut registry_errors) = registry;
         let events: Events = parse(Api::Events, events?, model::parse_object)?;
         let scheduled: Vec<Maintenance> = parse(Api::Scheduled, scheduled?, model::parse_list)?;
+        let now = unix(SystemTime::now());
+        if snapshot::has_unknown_title_tokens(&registry, &events, &scheduled, now) {
+            let (refreshed, errors) = self.refresh_registry(true).await;
+            registry = refreshed;
+            registry_errors.extend(errors);
+        }
         let snapshot = Arc::new(snapshot::derive(
             &registry,
             &events,
             &scheduled,
             &self.watch,
-            unix(SystemTime::now()),
+            now,
         ));
         let recovered = {
             let mut published = self.write();
@@ -258,11 +266,20 @@ impl Refresher {
 
     /// Refresh the registry parts that are due; return the derived registry (last good copy
     /// of each part) and the errors of the parts that failed.
-    async fn refresh_registry(&self) -> (Arc<Registry>, Vec<String>) {
+    ///
+    /// With `messages_now`, the messages part is due whenever it was not tried within the
+    /// minimum interval: events name a title token the cached catalogue lacks, and a page
+    /// without its title is far less useful than one more small request.
+    async fn refresh_registry(&self, messages_now: bool) -> (Arc<Registry>, Vec<String>) {
         let mut cache = self.registry.lock().await;
         let now = Instant::now();
         let retry = REGISTRY_RETRY.min(self.intervals.registry_interval);
         let due = |i: usize| {
+            if messages_now {
+                return i == MESSAGES
+                    && cache.tried_at[i]
+                        .is_none_or(|t| now.duration_since(t) >= self.intervals.min_interval);
+            }
             let stale = cache.fetched_at[i]
                 .is_none_or(|t| now.duration_since(t) >= self.intervals.registry_interval);
             let retry_due = cache.tried_at[i].is_none_or(|t| now.duration_since(t) >= retry);

@@ -246,6 +246,14 @@ impl Registry {
         }
     }
 
+    fn knows_title(&self, token: &str, maintenance: bool) -> bool {
+        if maintenance {
+            self.maintenance_titles.contains_key(token)
+        } else {
+            self.incident_titles.contains_key(token)
+        }
+    }
+
     fn region_name(&self, id: &str) -> Option<&str> {
         self.regions.get(id).map(String::as_str)
     }
@@ -698,6 +706,32 @@ fn merge_maintenances<'a>(
         }
     }
     by_id.into_values().chain(without_id).collect()
+}
+
+/// Does an ongoing event name a title token the registry's messages lack? (Then the
+/// messages are worth fetching again now rather than at the next registry refresh.)
+pub fn has_unknown_title_tokens(
+    registry: &Registry,
+    events: &Events,
+    scheduled: &[Maintenance],
+    now: f64,
+) -> bool {
+    let unknown = |history: &[HistoryEntry], maintenance: bool| {
+        model::latest(history)
+            .and_then(|h| non_empty(&h.title_token))
+            .is_some_and(|token| !registry.knows_title(token, maintenance))
+    };
+    let incidents = events.incidents.iter().flat_map(|i| &i.products).any(|p| {
+        incident_is_ongoing(p, model::latest(&p.history), now) && unknown(&p.history, false)
+    });
+    let maintenances = events
+        .maintenances
+        .iter()
+        .chain(scheduled)
+        .filter(|m| maintenance_state(m, now).is_some())
+        .flat_map(|m| &m.products)
+        .any(|p| unknown(&p.history, true));
+    incidents || maintenances
 }
 
 /// In progress, scheduled, or not exported (finished or unknown).

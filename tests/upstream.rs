@@ -519,3 +519,59 @@ async fn registry_failure_keeps_events_flowing_under_event_names() {
     assert_eq!(requests_to(&f.server, "/api/v1/events").await, 2);
     assert_eq!(requests_to(&f.server, "/api/v1/products").await, 1);
 }
+
+#[tokio::test]
+async fn a_new_title_token_fetches_the_messages_again_at_once() {
+    let f = fixture().await;
+    let catalogue = |tokens: &[(&str, &str)]| {
+        let messages: Vec<String> = tokens
+            .iter()
+            .map(|(t, text)| format!(r#""{t}":{{"token":"{t}","textMessage":"{text}"}}"#))
+            .collect();
+        json(&format!(
+            r#"[{{"languageCode":"en","incidentMessages":{{{}}},"maintenanceMessages":{{}}}}]"#,
+            messages.join(",")
+        ))
+    };
+    // The catalogue cached at start-up predates the incident's title.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/messages/en"))
+        .respond_with(catalogue(&[("t-old", "Old news")]))
+        .up_to_n_times(1)
+        .mount(&f.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/messages/en"))
+        .respond_with(catalogue(&[
+            ("t-old", "Old news"),
+            ("t-new", "Reports are delayed"),
+        ]))
+        .mount(&f.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(json(
+            r#"{"incidents":[{"id":"i1","products":[{"id":"503462","severity":"Major","status":"Opened",
+                "history":[{"status":"Opened","titleToken":"t-new"}]}]}]}"#,
+        ))
+        .mount(&f.server)
+        .await;
+    mount_adobe(&f.server, None).await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"incident_severity="major",title=""} 1"#),
+        "{body}"
+    );
+    // The next refresh sees a token the hourly catalogue lacks and fetches it right away.
+    next_interval().await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"incident_severity="major",title="Reports are delayed"} 1"#),
+        "{body}"
+    );
+    assert_eq!(requests_to(&f.server, "/api/v1/messages/en").await, 2);
+    // Known now: later refreshes do not fetch the messages again.
+    next_interval().await;
+    scrape(&f).await;
+    assert_eq!(requests_to(&f.server, "/api/v1/messages/en").await, 2);
+}

@@ -340,3 +340,41 @@ fn incident_without_id_still_counts() {
     assert_eq!(counts(&s, "503462"), [("major", 1)]);
     assert!(s.incidents.is_empty());
 }
+
+#[test]
+fn unknown_title_tokens_of_ongoing_events_are_noticed() {
+    let registry = registry();
+    let with = |token: &str, status: &str| {
+        events(&format!(
+            r#"{{"incidents":[{{"id":"a","products":[{{"id":"503462","severity":"Minor","status":"{status}",
+                "history":[{{"titleToken":"{token}"}}]}}]}}]}}"#
+        ))
+    };
+    assert!(!has_unknown_title_tokens(
+        &registry,
+        &with("t1", "Opened"),
+        &[],
+        NOW
+    ));
+    assert!(has_unknown_title_tokens(
+        &registry,
+        &with("t-new", "Opened"),
+        &[],
+        NOW
+    ));
+    assert!(
+        !has_unknown_title_tokens(&registry, &with("t-new", "Closed"), &[], NOW),
+        "closed ones do not count"
+    );
+    let scheduled: Vec<Maintenance> = parse_list(
+        "s",
+        br#"[{"id":"m","status":"Scheduled","products":[{"id":"503462","history":[{"titleToken":"m-new"}]}]}]"#,
+    )
+    .unwrap();
+    assert!(has_unknown_title_tokens(
+        &registry,
+        &events("{}"),
+        &scheduled,
+        NOW
+    ));
+}
