@@ -60,7 +60,11 @@ pub fn build_refresher(
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let (ims_url, status_url, _simulator) = match &config.mode {
         Mode::Live => (config.ims_url.clone(), config.status_url.clone(), None),
-        Mode::Demo { listen, empty } => {
+        Mode::Demo {
+            listen,
+            empty,
+            scale,
+        } => {
             let sim_config = demo::SimulatorConfig {
                 client_id: DEMO_CLIENT_ID.to_owned(),
                 client_secret: DEMO_CLIENT_SECRET.to_owned(),
@@ -69,6 +73,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
                 } else {
                     demo::Scenario::Live
                 },
+                scale: *scale,
                 ..demo::SimulatorConfig::default()
             };
             let simulator = demo::Simulator::start(*listen, sim_config)

@@ -147,10 +147,23 @@ struct Args {
     #[arg(long = "demo.scenario", default_value = "live", value_parser = ["live", "empty"], value_name = "SCENARIO", requires = "demo")]
     demo_scenario: String,
 
+    /// Size of the demo world: the Adobe catalog (66 products) and its live events are
+    /// replicated this many times, for load and footprint measurements (1 to 1000)
+    #[arg(
+        long = "demo.scale",
+        default_value_t = 1,
+        value_name = "N",
+        requires = "demo"
+    )]
+    demo_scale: u32,
+
     /// Fetch a token and the events once, print a summary, exit 0 on success, 1 on failure
     #[arg(long)]
     check: bool,
 }
+
+/// Largest `--demo.scale`: 66,000 products is far past any real catalog.
+const MAX_DEMO_SCALE: u32 = 1000;
 
 /// A configuration problem, phrased as one line that names the flag.
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +203,8 @@ pub enum Mode {
         listen: SocketAddr,
         /// Serve only the registry and what the control API adds.
         empty: bool,
+        /// Replicas of the catalog and the live scenario (`--demo.scale`).
+        scale: u32,
     },
 }
 
@@ -350,6 +365,13 @@ impl Args {
             ));
         }
 
+        if !(1..=MAX_DEMO_SCALE).contains(&self.demo_scale) {
+            return Err(invalid(
+                "--demo.scale",
+                format!("must be between 1 and {MAX_DEMO_SCALE}"),
+            ));
+        }
+
         let (credentials, mode) = if self.demo {
             (
                 Credentials {
@@ -360,6 +382,7 @@ impl Args {
                 Mode::Demo {
                     listen: self.demo_listen_address,
                     empty: self.demo_scenario == "empty",
+                    scale: self.demo_scale,
                 },
             )
         } else {

@@ -418,6 +418,9 @@ impl Product {
     }
 }
 
+/// Id offset between catalog replicas (see [`Registry::scaled`]).
+pub(crate) const REPLICA_ID_STRIDE: u64 = 10_000_000;
+
 /// The whole registry; products are kept sorted by id.
 #[derive(Debug, Clone)]
 pub(crate) struct Registry {
@@ -522,6 +525,77 @@ impl Registry {
                     name: (*name).to_owned(),
                 })
                 .collect(),
+            products,
+        }
+    }
+
+    /// The base catalog followed by `scale - 1` replicas of its products (for load and
+    /// footprint measurements at 10× or 100× the real size). Replica `r` shifts every numeric
+    /// product, service, offering and environment id by `r × 10⁷` (so ids stay numeric and
+    /// never collide) and names its products "<name> #<r+1>". The clouds are shared.
+    pub(crate) fn scaled(scale: u32) -> Self {
+        let base = Self::base();
+        let mut products = base.products.clone();
+        for r in 1..scale.max(1) {
+            products.extend(base.replica(r).products);
+        }
+        products.sort_by(|a, b| a.id.cmp(&b.id));
+        Self {
+            clouds: base.clouds,
+            products,
+        }
+    }
+
+    /// Replica `r` of this catalog's products (see [`Registry::scaled`]); `r = 0` is a copy.
+    pub(crate) fn replica(&self, r: u32) -> Self {
+        if r == 0 {
+            return self.clone();
+        }
+        let shift = |id: &str| match id.parse::<u64>() {
+            Ok(n) => (n + u64::from(r) * REPLICA_ID_STRIDE).to_string(),
+            Err(_) => format!("{id}-{r}"),
+        };
+        let shift_all = |ids: &[String]| ids.iter().map(|id| shift(id)).collect::<Vec<_>>();
+        let products = self
+            .products
+            .iter()
+            .map(|p| Product {
+                id: shift(&p.id),
+                name: format!("{} #{}", p.name, r + 1),
+                cloud_id: p.cloud_id.clone(),
+                services: p.services.as_ref().map(|services| {
+                    services
+                        .iter()
+                        .map(|s| Service {
+                            id: shift(&s.id),
+                            name: s.name.clone(),
+                            env_ids: shift_all(&s.env_ids),
+                        })
+                        .collect()
+                }),
+                offerings: p
+                    .offerings
+                    .iter()
+                    .map(|o| Offering {
+                        id: shift(&o.id),
+                        name: o.name.clone(),
+                        service_ids: shift_all(&o.service_ids),
+                    })
+                    .collect(),
+                environments: p.environments.as_ref().map(|envs| {
+                    envs.iter()
+                        .map(|e| Environment {
+                            id: shift(&e.id),
+                            name: e.name.clone(),
+                            region_ids: e.region_ids.clone(),
+                        })
+                        .collect()
+                }),
+                region_ids: p.region_ids.clone(),
+            })
+            .collect();
+        Self {
+            clouds: self.clouds.clone(),
             products,
         }
     }

@@ -77,6 +77,9 @@ pub struct SimulatorConfig {
     pub seed: u64,
     /// Status API requests allowed per token in any 5-second window before 429.
     pub rate_limit: u32,
+    /// Size of the world: the Adobe catalog and the Live scenario are replicated this many
+    /// times (1 = the real catalog of 66 products). For load and footprint measurements.
+    pub scale: u32,
 }
 
 impl Default for SimulatorConfig {
@@ -89,6 +92,7 @@ impl Default for SimulatorConfig {
             speed: 1.0,
             seed: 42,
             rate_limit: 50,
+            scale: 1,
         }
     }
 }
@@ -103,6 +107,7 @@ impl fmt::Debug for SimulatorConfig {
             .field("speed", &self.speed)
             .field("seed", &self.seed)
             .field("rate_limit", &self.rate_limit)
+            .field("scale", &self.scale)
             .finish()
     }
 }
@@ -120,11 +125,19 @@ impl Simulator {
     ) -> std::io::Result<SimulatorHandle> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let registry = catalog::Registry::base();
+        let scale = config.scale.max(1);
+        let base = catalog::Registry::base();
+        // One independent Live scenario per catalog replica, so events grow with the catalog.
         let live = match config.scenario {
-            Scenario::Live => Some(scenario::LiveScenario::new(config.seed, &registry)),
-            Scenario::Empty => None,
+            Scenario::Live => (0..scale)
+                .map(|r| {
+                    let seed = config.seed.wrapping_add(u64::from(r));
+                    scenario::LiveScenario::new(seed, &base.replica(r))
+                })
+                .collect(),
+            Scenario::Empty => Vec::new(),
         };
+        let registry = catalog::Registry::scaled(scale);
         let control = Control::new(registry, config.seed);
         let start_wall_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::catalog::Registry;
+use super::catalog::{Registry, REPLICA_ID_STRIDE};
 use super::messages::{
     INCIDENT_TITLES, INC_MSG_CLOSED, INC_MSG_DISCOVERY, INC_MSG_DISMISSED, INC_MSG_ESCALATED,
     INC_MSG_MITIGATED, INC_MSG_OPENED, MAINTENANCE_TITLES, MAINT_MSG_CANCELLED,
@@ -223,7 +223,12 @@ impl LiveScenario {
             .collect();
         let prominent = ["503462", "503472", "503491", "503463", "503464"]
             .iter()
-            .filter_map(|id| candidates.iter().position(|c| c.id == *id))
+            .filter_map(|id| {
+                // Also in a catalog replica, whose ids are shifted by a multiple of the stride.
+                candidates.iter().position(|c| {
+                    c.id.parse::<u64>().ok().map(|n| n % REPLICA_ID_STRIDE) == id.parse().ok()
+                })
+            })
             .collect();
         Self {
             seed,

@@ -46,7 +46,8 @@ pub(crate) struct Shared {
     pub(crate) control: Control,
     pub(crate) clock: Clock,
     pub(crate) started: Instant,
-    pub(crate) live: Option<LiveScenario>,
+    /// One Live scenario per catalog replica (empty for the Empty scenario).
+    pub(crate) live: Vec<LiveScenario>,
 }
 
 /// Accepts connections until `shutdown` turns true.
@@ -530,11 +531,22 @@ fn render(
             };
             let mut incidents = Vec::new();
             let mut maintenances = Vec::new();
-            if let Some(live) = &shared.live {
-                let t = shared.clock.sim_now(shared.started.elapsed());
+            let t = shared.clock.sim_now(shared.started.elapsed());
+            for (replica, live) in shared.live.iter().enumerate() {
                 let snapshot = live.at(&shared.clock, t);
-                incidents = snapshot.incidents;
-                maintenances = snapshot.maintenances;
+                let (mut new_incidents, mut new_maintenances) =
+                    (snapshot.incidents, snapshot.maintenances);
+                if replica > 0 {
+                    // Replicas reuse the same id scheme; keep ids unique across the feed.
+                    new_incidents
+                        .iter_mut()
+                        .for_each(|i| i.id = format!("{}-{replica}", i.id));
+                    new_maintenances
+                        .iter_mut()
+                        .for_each(|m| m.id = format!("{}-{replica}", m.id));
+                }
+                incidents.append(&mut new_incidents);
+                maintenances.append(&mut new_maintenances);
             }
             incidents.extend(view.incidents);
             maintenances.extend(view.maintenances);

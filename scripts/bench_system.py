@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+"""System benchmarks of adobe_status_exporter, side by side in one run (issue 6).
+
+Usage: scripts/bench_system.py BINARY [--duration SECONDS] [--quick] [--out FILE]
+
+Runs, on this machine and in this order:
+  warm     wrk at 1/16/128 connections against the exporter (cache fresh), nginx serving the
+           very same /metrics bytes (the physical limit) and Debian's prometheus-node-exporter
+           (a widely used Go exporter), normalised per exposed series;
+  cold     scrapes that trigger a refresh, against the upstream's own latency (loopback, and
+           with 100 ms injected upstream delay);
+  economy  upstream requests per minute under 1, 10 and 1,000 concurrent scrapers;
+  footprint  RSS idle and under load at 1x/10x/100x data (--demo.scale), binary size,
+           start-up time to first ready.
+
+The upstream is the exporter's own demo simulator, started as a separate process
+(`--demo --demo.scale N`), so the exporter under test is measured alone.
+Prints Markdown tables (the figures for BENCHMARKS.md) and writes them to --out.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+CLIENT_ID = "demo-client"
+CLIENT_SECRET = "demo-secret"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def http_get(url, timeout=30.0, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, resp.read()
+
+
+def http_post_json(url, payload):
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return resp.read()
+
+
+def wait_ok(url, timeout=60.0, step=0.002):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, _ = http_get(url, timeout=2)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(step)
+    raise RuntimeError(f"{url} not ready after {timeout}s")
+
+
+class Proc:
+    """A child process with its log in the work directory, killed on exit."""
+
+    def __init__(self, name, args, workdir, env=None):
+        self.name = name
+        self.log_path = os.path.join(workdir, f"{name}.log")
+        self.log = open(self.log_path, "wb")
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.p = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
+
+    def status(self, key):
+        with open(f"/proc/{self.p.pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])  # kB
+        raise KeyError(key)
+
+    def rss_mib(self):
+        return self.status("VmRSS") / 1024
+
+    def peak_mib(self):
+        return self.status("VmHWM") / 1024
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.log.close()
+
+
+class Bench:
+    def __init__(self, binary, workdir, duration):
+        self.binary = binary
+        self.workdir = workdir
+        self.duration = duration
+        self.procs = []
+
+    def spawn(self, name, args, env=None):
+        proc = Proc(name, args, self.workdir, env)
+        self.procs.append(proc)
+        return proc
+
+    def stop_all(self):
+        for proc in self.procs:
+            proc.stop()
+        self.procs.clear()
+
+    def simulator(self, scale):
+        """A demo process whose embedded simulator is the upstream of the exporter under test."""
+        port = free_port()
+        sim = self.spawn(
+            f"simulator-x{scale}",
+            [
+                self.binary, "--demo", f"--demo.scale={scale}",
+                f"--demo.listen-address=127.0.0.1:{port}",
+                f"--web.listen-address=127.0.0.1:{free_port()}",
+                # Its own exporter side fetches once at start, then stays quiet.
+                "--status.min-interval=1h", "--status.registry-interval=24h",
+            ],
+        )
+        base = f"http://127.0.0.1:{port}"
+        wait_ok(base + "/__sim/stats")
+        return sim, base
+
+    def exporter(self, sim_base, min_interval="1h", name="exporter", wait_ready=True):
+        port = free_port()
+        proc = self.spawn(
+            name,
+            [
+                self.binary,
+                f"--adobe.client-id={CLIENT_ID}",
+                f"--adobe.ims-url={sim_base}/ims/token/v3",
+                f"--adobe.status-url={sim_base}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                f"--status.min-interval={min_interval}",
+            ],
+            env={"ADOBE_CLIENT_SECRET": CLIENT_SECRET, "RUST_LOG": "warn"},
+        )
+        url = f"http://127.0.0.1:{port}"
+        if wait_ready:
+            wait_ok(url + "/-/ready")
+        return proc, url
+
+
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def parse_ms(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not m:
+        raise ValueError(text)
+    return float(m.group(1)) * UNIT[m.group(2)]
+
+
+def wrk(url, connections, duration, headers=()):
+    threads = 1 if connections == 1 else 2
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    for h in headers:
+        args += ["-H", h]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    transfer = re.search(r"Transfer/sec:\s+(\S+)", out).group(1)
+    return {
+        "rps": rps,
+        "p50": parse_ms(lat["50"]),
+        "p99": parse_ms(lat["99"]),
+        "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+        "transfer": transfer,
+    }
+
+
+def count_series(body):
+    return sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
+
+
+def nginx(workdir, body):
+    root = os.path.join(workdir, "www")
+    os.makedirs(root, exist_ok=True)
+    # nginx workers drop privileges: the files must be world-readable.
+    os.chmod(workdir, 0o755)
+    os.chmod(root, 0o755)
+    with open(os.path.join(root, "metrics"), "wb") as f:
+        f.write(body)
+    port = free_port()
+    conf = os.path.join(workdir, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 2;
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path {workdir}/nginx-tmp;
+  proxy_temp_path {workdir}/nginx-tmp;
+  fastcgi_temp_path {workdir}/nginx-tmp;
+  uwsgi_temp_path {workdir}/nginx-tmp;
+  scgi_temp_path {workdir}/nginx-tmp;
+  server {{
+    listen 127.0.0.1:{port};
+    root {root};
+    location = /metrics {{ default_type "application/openmetrics-text; version=1.0.0; charset=utf-8"; }}
+  }}
+}}
+""")
+    return conf, f"http://127.0.0.1:{port}/metrics"
+
+
+def warm(b, out):
+    sim, sim_base = b.simulator(1)
+    exporter, url = b.exporter(sim_base)
+    _, body = http_get(url + "/metrics")
+    series = count_series(body)
+    conf, nginx_url = nginx(b.workdir, body)
+    b.spawn("nginx", ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
+    wait_ok(nginx_url)
+    node_port = free_port()
+    b.spawn("node-exporter", ["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{node_port}"])
+    node_url = f"http://127.0.0.1:{node_port}/metrics"
+    wait_ok(node_url)
+    _, node_body = http_get(node_url)
+    node_series = count_series(node_body)
+
+    targets = [
+        ("nginx, same bytes (physical limit)", nginx_url, series, len(body)),
+        ("adobe_status_exporter", url + "/metrics", series, len(body)),
+        ("prometheus-node-exporter (Go)", node_url, node_series, len(node_body)),
+    ]
+    # What Prometheus sends; node exporter then answers in the OpenMetrics format too.
+    accept = "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+    rows = {}
+    for conns in (1, 16, 128):
+        for name, target, n_series, size in targets:
+            r = wrk(target, conns, b.duration, headers=[accept])
+            rows[(name, conns)] = r
+    out.append("## Warm scrapes (cache fresh)\n")
+    out.append(f"Body: {len(body)} bytes, {series} samples (exporter at 1x); node exporter: "
+               f"{len(node_body)} bytes, {node_series} samples. wrk {b.duration}s per cell, "
+               "2 threads (1 at 1 connection), on the same 2 cores as the servers.\n")
+    out.append("| target | conns | req/s | p50 ms | p99 ms | samples/s | vs nginx req/s | errors |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    for conns in (1, 16, 128):
+        base = rows[(targets[0][0], conns)]["rps"]
+        for name, _, n_series, _ in targets:
+            r = rows[(name, conns)]
+            err = r["non2xx"] or r["socket_errors"] or "0"
+            out.append(f"| {name} | {conns} | {r['rps']:.0f} | {r['p50']:.3f} | {r['p99']:.3f} | "
+                       f"{r['rps'] * n_series / 1e6:.1f} M | {r['rps'] / base:.0%} | {err} |")
+    out.append("")
+    exporter_rss = exporter.rss_mib()
+    out.append(f"Exporter RSS after the warm runs: {exporter_rss:.1f} MiB.\n")
+    b.stop_all()
+
+
+def histogram_mean(body, api):
+    text = body.decode()
+    total = float(re.search(rf'^adobe_status_upstream_request_duration_seconds_sum\{{api="{api}"\}} (\S+)', text, re.M).group(1))
+    count = float(re.search(rf'^adobe_status_upstream_request_duration_seconds_count\{{api="{api}"\}} (\S+)', text, re.M).group(1))
+    return total, count
+
+
+def cold(b, out, rounds):
+    out.append("## Cold scrapes (each scrape triggers a refresh)\n")
+    out.append("A scrape after `--status.min-interval` (1 s) waits for the refresh (events and "
+               "scheduled in parallel, then derive + encode). Added latency = scrape latency - "
+               "the slower upstream request of the refresh, as timed by the exporter's own "
+               "histogram.\n")
+    out.append("| upstream | scale | scrapes | scrape mean ms | upstream mean ms | added mean ms |")
+    out.append("|---|---:|---:|---:|---:|---:|")
+    for scale in (1, 10):
+        for delay in (0, 100):
+            sim, sim_base = b.simulator(scale)
+            exporter, url = b.exporter(sim_base, min_interval="1s")
+            if delay:
+                http_post_json(sim_base + "/__sim/faults", {"api": "*", "fault": "delay", "ms": delay})
+            _, before = http_get(url + "/metrics")
+            e0 = histogram_mean(before, "events")
+            s0 = histogram_mean(before, "scheduled")
+            latencies = []
+            for _ in range(rounds):
+                time.sleep(1.1)
+                t0 = time.perf_counter()
+                http_get(url + "/metrics")
+                latencies.append((time.perf_counter() - t0) * 1e3)
+            _, after = http_get(url + "/metrics")
+            e1 = histogram_mean(after, "events")
+            s1 = histogram_mean(after, "scheduled")
+            up_events = (e1[0] - e0[0]) / max(1, e1[1] - e0[1]) * 1e3
+            up_sched = (s1[0] - s0[0]) / max(1, s1[1] - s0[1]) * 1e3
+            upstream = max(up_events, up_sched)
+            mean = statistics.mean(latencies)
+            label = "loopback" if not delay else f"+{delay} ms delay"
+            out.append(f"| {label} | {scale}x | {rounds} | {mean:.2f} | {upstream:.2f} | {mean - upstream:.2f} |")
+            b.stop_all()
+    out.append("")
+
+
+def economy(b, out, duration):
+    out.append("## Upstream economy\n")
+    out.append(f"`--status.min-interval=2s`; wrk hammers `/metrics` for {duration} s with N "
+               "connections; requests counted by the simulator.\n")
+    out.append("| scrapers | scrapes | scrapes/s | token requests | events requests/min | scheduled requests/min | all upstream requests/min |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|")
+    for conns in (1, 10, 1000):
+        sim, sim_base = b.simulator(1)
+        exporter, url = b.exporter(sim_base, min_interval="2s")
+        _, stats0 = http_get(sim_base + "/__sim/stats")
+        r = wrk(url + "/metrics", conns, duration)
+        _, stats1 = http_get(sim_base + "/__sim/stats")
+        c0 = json.loads(stats0)["requests"]
+        c1 = json.loads(stats1)["requests"]
+        delta = {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}
+        per_min = lambda n: n * 60 / duration  # noqa: E731
+        total = sum(v for k, v in delta.items() if k != "token")
+        out.append(f"| {conns} | {r['rps'] * duration:.0f} | {r['rps']:.0f} | {delta.get('token', 0)} | "
+                   f"{per_min(delta.get('events', 0)):.0f} | {per_min(delta.get('scheduled', 0)):.0f} | "
+                   f"{per_min(total):.0f} |")
+        b.stop_all()
+    out.append("")
+
+
+def footprint(b, out, duration):
+    out.append("## Footprint\n")
+    size = os.path.getsize(b.binary)
+    out.append(f"Release binary (LTO, strip): {size / 1048576:.2f} MiB ({size} bytes).\n")
+    sim, sim_base = b.simulator(1)
+    healthy, ready = [], []
+    for _ in range(10):
+        port = free_port()
+        t0 = time.perf_counter()
+        proc = b.spawn("startup", [
+            b.binary, f"--adobe.client-id={CLIENT_ID}", f"--adobe.ims-url={sim_base}/ims/token/v3",
+            f"--adobe.status-url={sim_base}", f"--web.listen-address=127.0.0.1:{port}",
+        ], env={"ADOBE_CLIENT_SECRET": CLIENT_SECRET})
+        wait_ok(f"http://127.0.0.1:{port}/-/healthy", step=0.0005)
+        healthy.append((time.perf_counter() - t0) * 1e3)
+        wait_ok(f"http://127.0.0.1:{port}/-/ready", step=0.0005)
+        ready.append((time.perf_counter() - t0) * 1e3)
+        proc.stop()
+        b.procs.remove(proc)
+    out.append(f"Start-up (10 runs, median): listening (`/-/healthy`) {statistics.median(healthy):.1f} ms, "
+               f"first data (`/-/ready`, token + registry + events from the local simulator) "
+               f"{statistics.median(ready):.1f} ms.\n")
+    b.stop_all()
+    out.append("| data | products | samples | /metrics bytes | RSS idle MiB | RSS peak under load MiB | RSS after load MiB |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    for scale in (1, 10, 100):
+        sim, sim_base = b.simulator(scale)
+        exporter, url = b.exporter(sim_base, min_interval="2s")
+        time.sleep(2)
+        idle = exporter.rss_mib()
+        _, body = http_get(url + "/metrics")
+        products = body.count(b"\nadobe_status_product_info{")
+        # Load with refreshes: 16 scrapers, a refresh every ~2 s during the run.
+        wrk(url + "/metrics", 16, duration)
+        peak = exporter.peak_mib()
+        after = exporter.rss_mib()
+        out.append(f"| {scale}x | {products} | {count_series(body)} | {len(body)} | {idle:.1f} | {peak:.1f} | {after:.1f} |")
+        b.stop_all()
+    out.append("")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary")
+    ap.add_argument("--duration", type=int, default=10, help="seconds per wrk cell")
+    ap.add_argument("--quick", action="store_true", help="2 s cells, fewer rounds (smoke run)")
+    ap.add_argument("--only", choices=["warm", "cold", "economy", "footprint"], action="append")
+    ap.add_argument("--out", default="target/bench/system.md")
+    args = ap.parse_args()
+    for tool in ("wrk", "nginx", "prometheus-node-exporter"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} not found (scripts/bench installs it)")
+    raise_fd_limit()
+    duration = 2 if args.quick else args.duration
+    binary = os.path.abspath(args.binary)
+    out = [f"# System benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+           f"{os.cpu_count()} CPUs, {os.uname().release})\n"]
+    with tempfile.TemporaryDirectory(prefix="ase-bench-") as workdir:
+        b = Bench(binary, workdir, duration)
+        sections = args.only or ["warm", "cold", "economy", "footprint"]
+        try:
+            for section in sections:
+                print(f"==> {section}", file=sys.stderr, flush=True)
+                if section == "warm":
+                    warm(b, out)
+                elif section == "cold":
+                    cold(b, out, rounds=3 if args.quick else 15)
+                elif section == "economy":
+                    economy(b, out, duration=6 if args.quick else 30)
+                else:
+                    footprint(b, out, duration)
+        finally:
+            b.stop_all()
+    text = "\n".join(out)
+    print(text)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
