@@ -9,8 +9,11 @@
 //! error.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 /// A body could not be read as the expected JSON document.
@@ -32,13 +35,10 @@ pub enum ParseError {
 /// Parse a body whose top level must be a JSON object (`/events`).
 ///
 /// An array or a scalar where an object belongs is an error, never "all green".
-pub fn parse_object<T: DeserializeOwned + Default>(
-    what: &'static str,
-    body: &[u8],
-) -> Result<T, ParseError> {
-    match serde_json::from_slice(body).map_err(|source| ParseError::Json { what, source })? {
-        value @ serde_json::Value::Object(_) => Ok(T::deserialize(value).unwrap_or_default()),
-        _ => Err(ParseError::Shape {
+pub fn parse_object<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, ParseError> {
+    match parse_top::<TopObject<T>>(what, body)? {
+        TopObject(Some(value)) => Ok(value),
+        TopObject(None) => Err(ParseError::Shape {
             what,
             expected: "an object",
         }),
@@ -50,87 +50,334 @@ pub fn parse_list<T: DeserializeOwned>(
     what: &'static str,
     body: &[u8],
 ) -> Result<Vec<T>, ParseError> {
-    match serde_json::from_slice(body).map_err(|source| ParseError::Json { what, source })? {
-        serde_json::Value::Array(items) => Ok(items
-            .into_iter()
-            .filter_map(|item| T::deserialize(item).ok())
-            .collect()),
-        _ => Err(ParseError::Shape {
+    match parse_top::<TopList<T>>(what, body)? {
+        TopList(Some(items)) => Ok(items),
+        TopList(None) => Err(ParseError::Shape {
             what,
             expected: "an array",
         }),
     }
 }
 
-/// Deserialize `null`, a wrong type or garbage as the type's default instead of failing.
-///
-/// Used on every field: the schemas mark nothing as required and the published examples put
-/// objects where arrays belong (`{"value": "..."}`).
+/// One streaming pass straight into the typed model (no intermediate `Value` tree: the
+/// parse allocates only what it keeps). The lenient visitors below accept any valid JSON,
+/// except a repeated key inside one object, which the derived structs reject; such a body is
+/// normalised once through `Value` (the last duplicate wins) and parsed again.
+fn parse_top<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, ParseError> {
+    let json = |source| ParseError::Json { what, source };
+    match serde_json::from_slice(body) {
+        Ok(parsed) => Ok(parsed),
+        Err(first) => {
+            // Not JSON at all (or truncated): report the syntax error itself.
+            let value: serde_json::Value = serde_json::from_slice(body).map_err(json)?;
+            let normalised = serde_json::to_vec(&value).map_err(|_| json(first))?;
+            serde_json::from_slice(&normalised).map_err(json)
+        }
+    }
+}
+
+/// Top level of an object body: `None` when the body is valid JSON of another type.
+struct TopObject<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for TopObject<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(ObjectOrSkip(PhantomData))
+            .map(TopObject)
+    }
+}
+
+/// Top level of an array body: `None` when the body is valid JSON of another type.
+struct TopList<T>(Option<Vec<T>>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for TopList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(ListOrSkip(PhantomData))
+            .map(TopList)
+    }
+}
+
+// --- Lenient visitors -------------------------------------------------------------------
+//
+// Each accepts every JSON type: what it expects becomes a value, anything else is consumed
+// and becomes "not set" (an empty list, `None`, the default). So one odd value never fails a
+// whole body, and nothing is buffered on the way.
+
+/// Implements the visitor methods for the JSON types a lenient visitor does not want: the
+/// value is consumed and `$fallback` returned.
+macro_rules! skip_other_json {
+    ($fallback:expr; $($method:ident),*) => {
+        $(skip_other_json!(@one $method, $fallback);)*
+    };
+    (@one bool, $fallback:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> { Ok($fallback) }
+    };
+    (@one number, $fallback:expr) => {
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> { Ok($fallback) }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> { Ok($fallback) }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> { Ok($fallback) }
+    };
+    (@one str, $fallback:expr) => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> { Ok($fallback) }
+    };
+    (@one unit, $fallback:expr) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> { Ok($fallback) }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> { Ok($fallback) }
+    };
+    (@one seq, $fallback:expr) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($fallback)
+        }
+    };
+    (@one map, $fallback:expr) => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok($fallback)
+        }
+    };
+}
+
+/// An object becomes `Some(T)`; anything else `None`.
+struct ObjectOrSkip<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOrSkip<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+
+    skip_other_json!(None; bool, number, str, unit, seq);
+}
+
+/// An array becomes the list of its elements that are objects; anything else `None`.
+struct ListOrSkip<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOrSkip<T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<Element<T>>()? {
+            items.extend(item.0);
+        }
+        Ok(Some(items))
+    }
+
+    skip_other_json!(None; bool, number, str, unit, map);
+}
+
+/// One list element: kept when it is an object, dropped otherwise.
+struct Element<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(ObjectOrSkip(PhantomData))
+            .map(Element)
+    }
+}
+
+/// Strings as they are; numbers and booleans as their JSON text (ids arrive as numbers in
+/// some feeds); anything else `None`.
+struct StringOrSkip;
+
+impl<'de> Visitor<'de> for StringOrSkip {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // serde_json's own rendering of the number, as a `Value` would print it.
+        Ok(serde_json::Number::from_f64(v).map(|n| n.to_string()))
+    }
+
+    skip_other_json!(None; unit, seq, map);
+}
+
+/// Timestamps in any known form ([`crate::timestamp`]); anything else `None`.
+struct TimeOrSkip;
+
+impl<'de> Visitor<'de> for TimeOrSkip {
+    type Value = Option<f64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(crate::timestamp::parse_str(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(crate::timestamp::from_epoch(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(crate::timestamp::from_epoch(v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(crate::timestamp::from_epoch(v))
+    }
+
+    skip_other_json!(None; bool, unit, seq, map);
+}
+
+/// An id inside an id list: a string or a number; anything else is dropped.
+struct Id(Option<String>);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = Option<String>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                StringOrSkip.visit_str(v)
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Some(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                StringOrSkip.visit_i64(v)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                StringOrSkip.visit_u64(v)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                StringOrSkip.visit_f64(v)
+            }
+            skip_other_json!(None; bool, unit, seq, map);
+        }
+        deserializer.deserialize_any(IdVisitor).map(Id)
+    }
+}
+
+/// A list of ids; anything but an array is an empty list.
+struct IdsOrSkip;
+
+impl<'de> Visitor<'de> for IdsOrSkip {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut ids = Vec::new();
+        while let Some(id) = seq.next_element::<Id>()? {
+            ids.extend(id.0);
+        }
+        Ok(ids)
+    }
+
+    skip_other_json!(Vec::new(); bool, number, str, unit, map);
+}
+
+/// An object of objects (`{token: message}`); entries whose value is not an object are
+/// dropped, anything but an object is an empty map.
+struct MapOrSkip<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for MapOrSkip<T> {
+    type Value = BTreeMap<String, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = BTreeMap::new();
+        while let Some((key, value)) = map.next_entry::<String, Element<T>>()? {
+            if let Some(value) = value.0 {
+                entries.insert(key, value);
+            }
+        }
+        Ok(entries)
+    }
+
+    skip_other_json!(BTreeMap::new(); bool, number, str, unit, seq);
+}
+
+// `deserialize_with` adapters for the fields below.
+
+/// A nested object; anything else is the type's default.
 fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned + Default,
+    T: Deserialize<'de> + Default,
 {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(T::deserialize(value).unwrap_or_default())
+    Ok(deserializer
+        .deserialize_any(ObjectOrSkip(PhantomData))?
+        .unwrap_or_default())
 }
 
-/// Like [`lenient`] for lists: keeps the elements that parse, drops the ones that do not.
+/// A list of objects: keeps the elements that are objects, drops the others.
 fn lenient_vec<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(match value {
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .filter_map(|item| T::deserialize(item).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
+    Ok(deserializer
+        .deserialize_any(ListOrSkip(PhantomData))?
+        .unwrap_or_default())
+}
+
+fn lenient_map<'de, D, T>(deserializer: D) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    deserializer.deserialize_any(MapOrSkip(PhantomData))
 }
 
 /// A string field that may arrive as a number (ids do, in some feeds) or not at all.
-fn lenient_string<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(match value {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    })
+fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    deserializer.deserialize_any(StringOrSkip)
 }
 
 /// A list of ids that may contain numbers or be the wrong type altogether.
-fn lenient_ids<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(match value {
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .filter_map(|item| match item {
-                serde_json::Value::String(s) => Some(s),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    })
+fn lenient_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    deserializer.deserialize_any(IdsOrSkip)
 }
 
 /// A timestamp in any of the forms the API has been seen to use, as Unix seconds.
-fn lenient_time<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(crate::timestamp::parse_value(&value))
+fn lenient_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    deserializer.deserialize_any(TimeOrSkip)
 }
 
 // === Registry ===
@@ -177,9 +424,9 @@ pub struct Product {
 pub struct Messages {
     #[serde(default, deserialize_with = "lenient_string")]
     pub language_code: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_map")]
     pub incident_messages: BTreeMap<String, Message>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_map")]
     pub maintenance_messages: BTreeMap<String, Message>,
 }
 
@@ -380,6 +627,84 @@ mod tests {
         let products: Vec<Product> = parse_list("products", body).unwrap();
         let ids: Vec<_> = products.iter().map(|p| p.id.clone().unwrap()).collect();
         assert_eq!(ids, ["1", "2"]);
+    }
+
+    #[test]
+    fn wrong_types_at_every_level_become_not_set() {
+        let body = br#"{
+          "incidents": [
+            7, "x", null, [1, 2], {"id": ["a"], "products": {"id": "1"}},
+            {"id": 12.5, "products": [
+              {"id": 503462, "name": {"x": 1}, "severity": ["Major"], "startedOn": true,
+               "history": [1, {"messageTime": 1763885520000, "titleToken": 9,
+                               "serviceImpact": [], "locationImpact": {"serviceRegions": [1, "EMEA", null, {}]}}]}
+            ], "region": "EMEA"}
+          ],
+          "maintenances": {"id": "m"}
+        }"#;
+        let events: Events = parse_object("events", body).unwrap();
+        assert_eq!(events.incidents.len(), 2, "only the objects are kept");
+        assert_eq!(events.incidents[0].id, None);
+        assert!(events.incidents[0].products.is_empty());
+        let incident = &events.incidents[1];
+        assert_eq!(incident.id.as_deref(), Some("12.5"));
+        assert!(incident.region.is_empty());
+        let product = &incident.products[0];
+        assert_eq!(product.id.as_deref(), Some("503462"));
+        assert_eq!(
+            (product.name.as_deref(), product.severity.as_deref()),
+            (None, None)
+        );
+        assert_eq!(product.started_on, None);
+        assert_eq!(product.history.len(), 1);
+        let entry = &product.history[0];
+        assert_eq!(
+            entry.message_time,
+            Some(1_763_885_520.0),
+            "epoch milliseconds"
+        );
+        assert_eq!(entry.title_token.as_deref(), Some("9"));
+        assert_eq!(entry.location_impact.service_regions, ["1", "EMEA"]);
+        assert!(events.maintenances.is_empty());
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value() {
+        let body = br#"{"incidents": [{"id": "first", "id": "last", "products": []}]}"#;
+        let events: Events = parse_object("events", body).unwrap();
+        assert_eq!(events.incidents[0].id.as_deref(), Some("last"));
+    }
+
+    #[test]
+    fn message_catalogue_keeps_the_entries_that_are_objects() {
+        let body = br#"[{"languageCode": "en", "incidentMessages": {
+            "a": {"textMessage": "Title A"}, "b": "not an object", "c": {"textMessage": 3}},
+            "maintenanceMessages": []}]"#;
+        let catalogues: Vec<Messages> = parse_list("messages", body).unwrap();
+        let incident = &catalogues[0].incident_messages;
+        assert_eq!(incident.len(), 2);
+        assert_eq!(incident["a"].text_message.as_deref(), Some("Title A"));
+        assert_eq!(incident["c"].text_message.as_deref(), Some("3"));
+        assert!(catalogues[0].maintenance_messages.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_skipped_without_recursion() {
+        // What the model does not read is skipped iteratively by serde_json: 100,000 levels
+        // cost no stack, wherever they are.
+        let arrays = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(100_000), "}".repeat(100_000));
+        for deep in [&arrays, &objects] {
+            let body = format!(
+                r#"{{"incidents": [{deep}, {{"id": "i1", "x": {deep}, "products": [{{"history": [{{"serviceImpact": {deep}}}]}}]}}]}}"#
+            );
+            let events: Events = parse_object("events", body.as_bytes()).unwrap();
+            // A deep array is not an incident; a deep object is one without any known field.
+            let last = events.incidents.last().unwrap();
+            assert_eq!(last.id.as_deref(), Some("i1"));
+            assert_eq!(last.products[0].history.len(), 1);
+            assert_eq!(events.incidents.len(), if deep == &arrays { 1 } else { 2 });
+        }
     }
 
     #[test]

@@ -64,7 +64,8 @@ fn looks_numeric(s: &str) -> bool {
 }
 
 /// Epoch seconds or milliseconds; zero and negatives mean "not set".
-fn from_epoch(v: f64) -> Option<f64> {
+/// An epoch number (seconds, or milliseconds when that large) as Unix seconds.
+pub fn from_epoch(v: f64) -> Option<f64> {
     if !v.is_finite() || v <= 0.0 {
         return None;
     }

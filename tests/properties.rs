@@ -147,6 +147,16 @@ proptest! {
     }
 
     #[test]
+    fn any_json_of_the_right_shape_parses(value in any_json()) {
+        // Leniency: valid JSON is never an error, only the wrong top-level type is.
+        let body = serde_json::to_vec(&value).unwrap();
+        prop_assert_eq!(model::parse_object::<Events>("events", &body).is_ok(), value.is_object());
+        prop_assert_eq!(model::parse_list::<Maintenance>("scheduled", &body).is_ok(), value.is_array());
+        prop_assert_eq!(model::parse_list::<Product>("products", &body).is_ok(), value.is_array());
+        prop_assert_eq!(model::parse_list::<Messages>("messages", &body).is_ok(), value.is_array());
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(events in prop::collection::vec(any::<u8>(), 0..512), other in prop::collection::vec(any::<u8>(), 0..512)) {
         let _ = run_pipeline(&events, &other, &other);
     }
