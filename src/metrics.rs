@@ -1,14 +1,19 @@
 //! Metrics (design §4): the exporter's own counters in a long-lived registry, and the Adobe
-//! data series encoded per scrape from the current [`Snapshot`] by a collector.
+//! data series encoded from the current [`Snapshot`] by a collector.
 //!
-//! Data series are never kept in long-lived gauges: each scrape encodes exactly what the
-//! snapshot holds, so an ended incident's series vanish on the next scrape. Iteration is over
-//! sorted maps, so the output is deterministic. HELP texts are static ASCII.
+//! Data series are never kept in long-lived gauges: the exposition holds exactly what the
+//! snapshot holds, so an ended incident's series vanish with the snapshot that had them. The
+//! snapshot's families are encoded once, when a refresh publishes it ([`EncodedSnapshot`]);
+//! a scrape encodes only the few health gauges and counters around those shared bytes
+//! ([`Exposition`]). Iteration is over sorted maps, so the output is deterministic. HELP
+//! texts are static ASCII.
 
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet};
 use prometheus_client::metrics::counter::Counter;
@@ -225,37 +230,119 @@ impl ExporterMetrics {
     }
 }
 
+/// A snapshot with its series already encoded. Built once per refresh; every scrape until
+/// the next refresh shares these bytes instead of encoding thousands of series again.
+#[derive(Debug)]
+pub struct EncodedSnapshot {
+    snapshot: Arc<Snapshot>,
+    families: Bytes,
+}
+
+impl EncodedSnapshot {
+    pub fn new(snapshot: Snapshot) -> Result<EncodedSnapshot, fmt::Error> {
+        let snapshot = Arc::new(snapshot);
+        // ~1 KiB of exposition per product at the real catalogue's shape.
+        let mut text = String::with_capacity(4096 + snapshot.products.len() * 1024);
+        let mut registry = Registry::with_prefix(PREFIX);
+        registry.register_collector(Box::new(SnapshotCollector(Arc::clone(&snapshot))));
+        prometheus_client::encoding::text::encode_registry(&mut text, &registry)?;
+        Ok(EncodedSnapshot {
+            snapshot,
+            families: Bytes::from(text),
+        })
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Size of the encoded series in bytes.
+    pub fn encoded_len(&self) -> usize {
+        self.families.len()
+    }
+}
+
 /// What one scrape exports besides the counters: the data and the state of the last refresh.
 #[derive(Debug, Clone)]
 pub struct ScrapeView {
-    pub snapshot: Option<Arc<Snapshot>>,
+    pub snapshot: Option<Arc<EncodedSnapshot>>,
     pub up: bool,
     pub last_success_unix: Option<f64>,
     pub registry_last_success_unix: Option<f64>,
 }
 
-/// Encode one full OpenMetrics exposition (ending in `# EOF`).
-pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<String, std::fmt::Error> {
-    let size_hint = view
+/// One full OpenMetrics exposition (ending in `# EOF`) as chunks: this scrape's health
+/// gauges, the snapshot's shared bytes, this scrape's counters. Served chunk by chunk, so
+/// a scrape never copies the snapshot's series.
+#[derive(Debug, Clone)]
+pub struct Exposition {
+    chunks: [Bytes; 3],
+}
+
+impl Exposition {
+    pub fn chunks(&self) -> impl Iterator<Item = &Bytes> {
+        self.chunks.iter().filter(|c| !c.is_empty())
+    }
+
+    pub fn into_chunks(self) -> impl Iterator<Item = Bytes> {
+        self.chunks.into_iter().filter(|c| !c.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(Bytes::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The whole text (a copy; for tests and tools, not the serving path).
+    pub fn to_text(&self) -> String {
+        let mut text = String::with_capacity(self.len());
+        for chunk in self.chunks() {
+            text.push_str(&String::from_utf8_lossy(chunk));
+        }
+        text
+    }
+}
+
+/// Encode one scrape's exposition around the snapshot's pre-encoded series.
+pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<Exposition, fmt::Error> {
+    let mut head = String::with_capacity(1024);
+    let mut health = Registry::with_prefix(PREFIX);
+    let families = view
         .snapshot
         .as_ref()
-        .map_or(4096, |s| 4096 + s.products.len() * 1500);
-    let mut body = String::with_capacity(size_hint);
-    let mut scrape = Registry::with_prefix(PREFIX);
-    scrape.register_collector(Box::new(ScrapeCollector {
+        .map(|s| s.families.clone())
+        .unwrap_or_default();
+    health.register_collector(Box::new(HealthCollector {
         view,
         metrics: Arc::clone(metrics),
     }));
-    prometheus_client::encoding::text::encode_registry(&mut body, &scrape)?;
-    prometheus_client::encoding::text::encode_registry(&mut body, &metrics.registry)?;
-    prometheus_client::encoding::text::encode_eof(&mut body)?;
-    Ok(body)
+    prometheus_client::encoding::text::encode_registry(&mut head, &health)?;
+    let mut tail = String::with_capacity(4096);
+    prometheus_client::encoding::text::encode_registry(&mut tail, &metrics.registry)?;
+    prometheus_client::encoding::text::encode_eof(&mut tail)?;
+    Ok(Exposition {
+        chunks: [Bytes::from(head), families, Bytes::from(tail)],
+    })
 }
 
+/// The per-scrape gauges: freshness of the data and of the token.
 #[derive(Debug)]
-struct ScrapeCollector {
+struct HealthCollector {
     view: ScrapeView,
     metrics: Arc<ExporterMetrics>,
+}
+
+/// The Adobe data series of one snapshot.
+#[derive(Debug)]
+struct SnapshotCollector(Arc<Snapshot>);
+
+impl Collector for SnapshotCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
+        encode_snapshot(&mut encoder, &self.0)
+    }
 }
 
 /// Write one gauge family: a descriptor, then one sample per `(labels, value)`.
@@ -265,7 +352,7 @@ fn gauge_family<'a, L, V, I>(
     help: &str,
     unit: Option<&Unit>,
     samples: I,
-) -> Result<(), std::fmt::Error>
+) -> Result<(), fmt::Error>
 where
     L: EncodeLabelSet + 'a,
     V: prometheus_client::encoding::EncodeGaugeValue,
@@ -285,7 +372,7 @@ fn single_gauge(
     help: &str,
     unit: Option<&Unit>,
     value: impl prometheus_client::encoding::EncodeGaugeValue,
-) -> Result<(), std::fmt::Error> {
+) -> Result<(), fmt::Error> {
     encoder
         .encode_descriptor(name, help, unit, MetricType::Gauge)?
         .encode_gauge(&value)
@@ -296,7 +383,7 @@ fn info_family<L, I>(
     name: &str,
     help: &str,
     samples: I,
-) -> Result<(), std::fmt::Error>
+) -> Result<(), fmt::Error>
 where
     L: EncodeLabelSet,
     I: IntoIterator<Item = L>,
@@ -308,8 +395,8 @@ where
     Ok(())
 }
 
-impl Collector for ScrapeCollector {
-    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+impl Collector for HealthCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
         let view = &self.view;
         single_gauge(
             &mut encoder,
@@ -345,14 +432,11 @@ impl Collector for ScrapeCollector {
                 t,
             )?;
         }
-        match &view.snapshot {
-            Some(snapshot) => encode_snapshot(&mut encoder, snapshot),
-            None => Ok(()),
-        }
+        Ok(())
     }
 }
 
-fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), std::fmt::Error> {
+fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), fmt::Error> {
     let products = || s.products.iter();
     info_family(
         encoder,

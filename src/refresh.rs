@@ -16,9 +16,9 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
-use crate::metrics::{Api, ExporterMetrics, FailureReason, ScrapeView};
+use crate::metrics::{Api, EncodedSnapshot, ExporterMetrics, FailureReason, ScrapeView};
 use crate::model::{self, Events, Maintenance};
-use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
+use crate::snapshot::{self, Registry, RegistryParts, Watch};
 use crate::status_api::{FetchError, StatusClient};
 
 /// Timing knobs of the gate.
@@ -33,7 +33,7 @@ pub struct Intervals {
 /// What scrapes read: the last good data and how the last attempt went.
 #[derive(Debug, Clone, Default)]
 struct Published {
-    snapshot: Option<Arc<Snapshot>>,
+    snapshot: Option<Arc<EncodedSnapshot>>,
     last_success: Option<(Instant, SystemTime)>,
     registry_success: Option<SystemTime>,
     last_attempt_ok: bool,
@@ -76,7 +76,7 @@ pub struct Refresher {
 /// Outcome of one refresh, for `--check`.
 #[derive(Debug)]
 pub struct RefreshReport {
-    pub snapshot: Arc<Snapshot>,
+    pub snapshot: Arc<EncodedSnapshot>,
     pub registry_products: usize,
     pub registry_errors: Vec<String>,
 }
@@ -219,13 +219,21 @@ impl Refresher {
             registry = refreshed;
             registry_errors.extend(errors);
         }
-        let snapshot = Arc::new(snapshot::derive(
-            &registry,
-            &events,
-            &scheduled,
-            &self.watch,
-            now,
-        ));
+        // Derive and encode off the async workers: at 100× the real catalogue this is tens of
+        // milliseconds of CPU that must not hold up scrapes served from the cache meanwhile.
+        let watch = self.watch.clone();
+        let encoded = tokio::task::spawn_blocking(move || {
+            let snapshot = snapshot::derive(&registry, &events, &scheduled, &watch, now);
+            EncodedSnapshot::new(snapshot).map(|encoded| (encoded, registry))
+        })
+        .await;
+        let Ok(Ok((encoded, registry))) = encoded else {
+            return Err(FetchError::Parse {
+                api: Api::Events.label(),
+                message: "deriving or encoding the snapshot failed".to_owned(),
+            });
+        };
+        let snapshot = Arc::new(encoded);
         let recovered = {
             let mut published = self.write();
             let recovered = !published.last_attempt_ok;
@@ -234,25 +242,22 @@ impl Refresher {
             published.last_attempt_ok = true;
             recovered
         };
-        let ongoing: u32 = snapshot
-            .products
-            .values()
-            .map(|p| p.ongoing_incidents())
-            .sum();
+        let data = snapshot.snapshot();
+        let ongoing: u32 = data.products.values().map(|p| p.ongoing_incidents()).sum();
         // Info on the first success and on recovery; routine refreshes only at debug.
         if recovered {
             info!(
-                products = snapshot.products.len(),
+                products = data.products.len(),
                 ongoing_incidents = ongoing,
-                maintenances = snapshot.maintenances.len(),
+                maintenances = data.maintenances.len(),
                 duration_ms = started.elapsed().as_millis() as u64,
                 "refreshed Adobe status"
             );
         } else {
             debug!(
-                products = snapshot.products.len(),
+                products = data.products.len(),
                 ongoing_incidents = ongoing,
-                maintenances = snapshot.maintenances.len(),
+                maintenances = data.maintenances.len(),
                 duration_ms = started.elapsed().as_millis() as u64,
                 "refreshed Adobe status"
             );

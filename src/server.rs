@@ -8,8 +8,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body::{Frame, SizeHint};
 use hyper::header::{
     HeaderValue, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE,
 };
@@ -50,7 +54,49 @@ pub struct App {
     pub auth: Option<Arc<BasicAuth>>,
 }
 
-type Body = Full<Bytes>;
+/// Response body: a few shared chunks sent as they are. A `/metrics` answer is the scrape's
+/// own head and tail around the snapshot's bytes, which are shared, never copied.
+#[derive(Debug, Default)]
+pub struct Body {
+    chunks: VecDeque<Bytes>,
+}
+
+impl Body {
+    fn full(bytes: impl Into<Bytes>) -> Body {
+        Body {
+            chunks: VecDeque::from([bytes.into()]),
+        }
+    }
+}
+
+impl From<metrics::Exposition> for Body {
+    fn from(exposition: metrics::Exposition) -> Body {
+        Body {
+            chunks: exposition.into_chunks().collect(),
+        }
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.chunks.pop_front().map(|chunk| Ok(Frame::data(chunk))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        // Exact, so hyper sends Content-Length rather than chunked encoding.
+        SizeHint::with_exact(self.chunks.iter().map(|c| c.len() as u64).sum())
+    }
+}
 
 /// Serve until `shutdown` completes, then drain open connections. With `tls`, every
 /// connection must complete a TLS handshake (within the header-read timeout) first.
@@ -168,7 +214,7 @@ pub async fn handle<B>(app: &App, req: Request<B>) -> Response<Body> {
     };
     if head {
         let (parts, _) = response.into_parts();
-        return Response::from_parts(parts, Full::new(Bytes::new()));
+        return Response::from_parts(parts, Body::default());
     }
     response
 }
@@ -178,7 +224,7 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
     let view = app.refresher.scrape(wait).await;
     match metrics::encode(&app.metrics, view) {
         Ok(body) => {
-            let mut response = Response::new(Full::new(Bytes::from(body)));
+            let mut response = Response::new(Body::from(body));
             response.headers_mut().insert(
                 CONTENT_TYPE,
                 HeaderValue::from_static(metrics::CONTENT_TYPE),
@@ -210,7 +256,7 @@ fn scrape_wait<B>(req: &Request<B>, max: Duration) -> Duration {
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
-    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    let mut response = Response::new(Body::full(Bytes::from_static(text.as_bytes())));
     *response.status_mut() = status;
     response.headers_mut().insert(
         CONTENT_TYPE,
@@ -242,7 +288,7 @@ fn landing_page(telemetry_path: &str) -> Response<Body> {
 "#,
         version = env!("CARGO_PKG_VERSION"),
     );
-    let mut response = Response::new(Full::new(Bytes::from(html)));
+    let mut response = Response::new(Body::full(html));
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),

@@ -178,7 +178,7 @@ async fn status_api_faults() {
             row.name
         );
         assert!(
-            exporter.logs().contains(row.log),
+            exporter.log_appears(row.log).await,
             "{}: no log line {:?}:\n{}",
             row.name,
             row.log,
@@ -236,7 +236,7 @@ async fn ims_rejections_back_off_and_recover() {
             })
             .await;
         assert!(
-            exporter.logs().contains(log),
+            exporter.log_appears(log).await,
             "{name}:\n{}",
             exporter.logs()
         );
@@ -312,7 +312,7 @@ async fn dns_failure_is_a_network_failure() {
         .await;
     assert_eq!(value(&body, "adobe_status_up"), Some(0.0));
     assert!(
-        exporter.logs().contains("events: connection failed"),
+        exporter.log_appears("events: connection failed").await,
         "{}",
         exporter.logs()
     );

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use adobe_status_exporter::metrics::{encode, ExporterMetrics, ScrapeView};
+use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
 use adobe_status_exporter::model::{self, Events, Maintenance, Messages, NamedRef, Product};
 use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
 use adobe_status_exporter::timestamp;
@@ -91,13 +91,14 @@ fn run_pipeline(events: &[u8], scheduled: &[u8], registry: &[u8]) -> Option<Stri
     let body = encode(
         &metrics,
         ScrapeView {
-            snapshot: Some(Arc::new(snapshot)),
+            snapshot: Some(Arc::new(EncodedSnapshot::new(snapshot).unwrap())),
             up: true,
             last_success_unix: Some(NOW),
             registry_last_success_unix: None,
         },
     )
-    .unwrap();
+    .unwrap()
+    .to_text();
     Some(body)
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::metrics::{encode, Api, ExporterMetrics, ScrapeView};
+use adobe_status_exporter::metrics::{encode, Api, EncodedSnapshot, ExporterMetrics, ScrapeView};
 use adobe_status_exporter::model::{parse_list, parse_object};
 use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
 
@@ -71,13 +71,14 @@ fn metrics_tables_match_the_exposition() {
     let body = encode(
         &metrics,
         ScrapeView {
-            snapshot: Some(Arc::new(snapshot)),
+            snapshot: Some(Arc::new(EncodedSnapshot::new(snapshot).unwrap())),
             up: true,
             last_success_unix: Some(1.0),
             registry_last_success_unix: Some(1.0),
         },
     )
-    .unwrap();
+    .unwrap()
+    .to_text();
     let exposed: BTreeSet<String> = body
         .lines()
         .filter_map(|l| l.strip_prefix("# TYPE "))

@@ -146,12 +146,12 @@ async fn requests_to(server: &MockServer, p: &str) -> usize {
 }
 
 fn body(f: &Fixture) -> String {
-    encode(&f.metrics, f.refresher.view()).unwrap()
+    encode(&f.metrics, f.refresher.view()).unwrap().to_text()
 }
 
 async fn scrape(f: &Fixture) -> String {
     let view = f.refresher.scrape(Duration::from_secs(5)).await;
-    encode(&f.metrics, view).unwrap()
+    encode(&f.metrics, view).unwrap().to_text()
 }
 
 /// Wait until the min-interval has passed so the next scrape refreshes.
@@ -171,7 +171,7 @@ async fn fifty_concurrent_scrapes_cost_one_token_and_one_call_per_events_api() {
     for view in futures_join(scrapes).await {
         assert!(view.up, "every waiting scrape sees the shared refresh");
         assert_eq!(
-            view.snapshot.unwrap().products["503462"].worst_severity(),
+            view.snapshot.unwrap().snapshot().products["503462"].worst_severity(),
             4
         );
     }

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use adobe_status_exporter::metrics::{encode, ExporterMetrics, ScrapeView};
+use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
 use adobe_status_exporter::model::{self, Events, Maintenance, Messages, NamedRef, Product};
 use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
 use libfuzzer_sys::fuzz_target;
@@ -33,12 +33,15 @@ fuzz_target!(|input: &[u8]| {
     let body = encode(
         &Arc::new(ExporterMetrics::new()),
         ScrapeView {
-            snapshot: Some(Arc::new(snapshot)),
+            snapshot: Some(Arc::new(
+                EncodedSnapshot::new(snapshot).expect("encoding into a String cannot fail"),
+            )),
             up: true,
             last_success_unix: Some(1_800_000_000.0),
             registry_last_success_unix: None,
         },
     )
-    .expect("encoding into a String cannot fail");
+    .expect("encoding into a String cannot fail")
+    .to_text();
     assert!(body.ends_with("# EOF\n"), "exposition is not terminated");
 });

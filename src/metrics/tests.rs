@@ -46,13 +46,14 @@ fn encode_view(up: bool, snapshot: Option<Snapshot>) -> String {
     encode(
         &metrics,
         ScrapeView {
-            snapshot: snapshot.map(Arc::new),
+            snapshot: snapshot.map(|s| Arc::new(EncodedSnapshot::new(s).unwrap())),
             up,
             last_success_unix: Some(NOW),
             registry_last_success_unix: None,
         },
     )
     .unwrap()
+    .to_text()
 }
 
 fn has_line(body: &str, line: &str) -> bool {
@@ -164,7 +165,8 @@ fn before_any_success_only_health_is_exported() {
             registry_last_success_unix: None,
         },
     )
-    .unwrap();
+    .unwrap()
+    .to_text();
     assert!(has_line(&body, "adobe_status_up 0"));
     assert!(!body.contains("adobe_status_product_"));
     assert!(!body.contains("adobe_status_last_success_timestamp_seconds "));
@@ -189,4 +191,39 @@ fn data_series_are_deterministic() {
         data(encode_view(false, Some(snapshot()))),
         data(encode_view(false, Some(snapshot())))
     );
+}
+
+#[test]
+fn scrapes_share_the_snapshot_bytes_and_form_one_exposition() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    let encoded = Arc::new(EncodedSnapshot::new(snapshot()).unwrap());
+    let view = |up| ScrapeView {
+        snapshot: Some(Arc::clone(&encoded)),
+        up,
+        last_success_unix: Some(NOW),
+        registry_last_success_unix: Some(NOW),
+    };
+    let first = encode(&metrics, view(true)).unwrap();
+    let second = encode(&metrics, view(false)).unwrap();
+    // The snapshot's chunk is the same allocation in both scrapes, not a copy.
+    let data_chunk = |e: &Exposition| {
+        e.chunks()
+            .find(|c| c.len() == encoded.encoded_len())
+            .map(|c| c.as_ptr())
+    };
+    assert!(data_chunk(&first).is_some());
+    assert_eq!(data_chunk(&first), data_chunk(&second));
+    // Per-scrape parts still change per scrape.
+    assert!(has_line(&first.to_text(), "adobe_status_up 1"));
+    assert!(has_line(&second.to_text(), "adobe_status_up 0"));
+    // Together: one exposition, each family once, one EOF at the very end.
+    let text = first.to_text();
+    assert_eq!(text.len(), first.len());
+    assert!(text.ends_with("# EOF\n"));
+    assert_eq!(text.matches("# EOF").count(), 1);
+    let mut families: Vec<&str> = text.lines().filter(|l| l.starts_with("# TYPE ")).collect();
+    let total = families.len();
+    families.sort_unstable();
+    families.dedup();
+    assert_eq!(families.len(), total, "a family is split across chunks");
 }

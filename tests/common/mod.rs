@@ -101,6 +101,19 @@ impl Exporter {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Whether `needle` shows up in the logs within a few seconds (a failure is counted in
+    /// the metrics just before it is logged, so a scrape can see it first).
+    pub async fn log_appears(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.logs().contains(needle) {
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
     /// Wait until `/-/ready` answers 200.
     pub async fn ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
