@@ -241,8 +241,10 @@ pub struct EncodedSnapshot {
 impl EncodedSnapshot {
     pub fn new(snapshot: Snapshot) -> Result<EncodedSnapshot, fmt::Error> {
         let snapshot = Arc::new(snapshot);
-        // ~1 KiB of exposition per product at the real catalogue's shape.
-        let mut text = String::with_capacity(4096 + snapshot.products.len() * 1024);
+        // Sized up front (~2 KiB per product with its services at the real catalogue's
+        // shape): growing a 13 MB string at 100× by doubling would briefly need twice that.
+        let series = snapshot.incidents.len() + snapshot.maintenances.len();
+        let mut text = String::with_capacity(4096 + snapshot.products.len() * 2200 + series * 1024);
         let mut registry = Registry::with_prefix(PREFIX);
         registry.register_collector(Box::new(SnapshotCollector(Arc::clone(&snapshot))));
         prometheus_client::encoding::text::encode_registry(&mut text, &registry)?;
