@@ -115,7 +115,7 @@ fn pipeline(c: &mut Criterion) {
         let registry = parse_registry(&bodies);
         let (events, scheduled) = parse_events(&bodies);
         let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), NOW);
-        let encoded = Arc::new(EncodedSnapshot::new(snapshot.clone()).unwrap());
+        let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot.clone())).unwrap());
         let metrics = Arc::new(ExporterMetrics::new());
         let exposition = encode(&metrics, scrape_view(&encoded)).unwrap().to_text();
         eprintln!(
@@ -163,7 +163,7 @@ fn pipeline(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("encode_snapshot", scale), |b| {
             b.iter_batched(
                 || snapshot.clone(),
-                |snapshot| EncodedSnapshot::new(snapshot).unwrap(),
+                |snapshot| EncodedSnapshot::new(&Arc::new(snapshot)).unwrap(),
                 BatchSize::LargeInput,
             )
         });
@@ -176,7 +176,7 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| {
                 let (events, scheduled) = parse_events(black_box(&bodies));
                 let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), NOW);
-                let encoded = Arc::new(EncodedSnapshot::new(snapshot).unwrap());
+                let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot)).unwrap());
                 encode(&metrics, scrape_view(&encoded)).unwrap()
             })
         });

@@ -41,7 +41,7 @@ pub async fn run(refresher: &Refresher, status_url: &str, ims_url: &str) -> (Str
                     let _ = writeln!(out, "WARN registry: {error}");
                 }
             }
-            summarise(&mut out, report.snapshot.snapshot());
+            summarise(&mut out, &report.snapshot);
             (out, true)
         }
         Err(err) => {

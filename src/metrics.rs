@@ -230,32 +230,49 @@ impl ExporterMetrics {
     }
 }
 
-/// A snapshot with its series already encoded. Built once per refresh; every scrape until
-/// the next refresh shares these bytes instead of encoding thousands of series again.
+/// A snapshot's series, already encoded. Built once per refresh; every scrape until the next
+/// refresh shares these bytes instead of encoding thousands of series again. The snapshot
+/// itself is not kept: the bytes are all a scrape needs (at 100× the real catalogue that
+/// halves what a refresh holds).
 #[derive(Debug)]
 pub struct EncodedSnapshot {
-    snapshot: Arc<Snapshot>,
     families: Bytes,
+    summary: SnapshotSummary,
+}
+
+/// What logs and readiness want to know about a published snapshot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SnapshotSummary {
+    pub products: usize,
+    pub ongoing_incidents: u32,
+    pub maintenance_series: usize,
 }
 
 impl EncodedSnapshot {
-    pub fn new(snapshot: Snapshot) -> Result<EncodedSnapshot, fmt::Error> {
-        let snapshot = Arc::new(snapshot);
-        // Sized up front (~2 KiB per product with its services at the real catalogue's
+    pub fn new(snapshot: &Arc<Snapshot>) -> Result<EncodedSnapshot, fmt::Error> {
+        // Sized up front (~2.2 KB per product with its services at the real catalogue's
         // shape): growing a 13 MB string at 100× by doubling would briefly need twice that.
         let series = snapshot.incidents.len() + snapshot.maintenances.len();
         let mut text = String::with_capacity(4096 + snapshot.products.len() * 2200 + series * 1024);
         let mut registry = Registry::with_prefix(PREFIX);
-        registry.register_collector(Box::new(SnapshotCollector(Arc::clone(&snapshot))));
+        registry.register_collector(Box::new(SnapshotCollector(Arc::clone(snapshot))));
         prometheus_client::encoding::text::encode_registry(&mut text, &registry)?;
         Ok(EncodedSnapshot {
-            snapshot,
             families: Bytes::from(text),
+            summary: SnapshotSummary {
+                products: snapshot.products.len(),
+                ongoing_incidents: snapshot
+                    .products
+                    .values()
+                    .map(|p| p.ongoing_incidents())
+                    .sum(),
+                maintenance_series: snapshot.maintenances.len(),
+            },
         })
     }
 
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+    pub fn summary(&self) -> SnapshotSummary {
+        self.summary
     }
 
     /// Size of the encoded series in bytes.

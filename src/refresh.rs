@@ -18,7 +18,7 @@ use tracing::{debug, info, warn};
 
 use crate::metrics::{Api, EncodedSnapshot, ExporterMetrics, FailureReason, ScrapeView};
 use crate::model::{self, Events, Maintenance};
-use crate::snapshot::{self, Registry, RegistryParts, Watch};
+use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
 use crate::status_api::{FetchError, StatusClient};
 
 /// Timing knobs of the gate.
@@ -76,7 +76,8 @@ pub struct Refresher {
 /// Outcome of one refresh, for `--check`.
 #[derive(Debug)]
 pub struct RefreshReport {
-    pub snapshot: Arc<EncodedSnapshot>,
+    /// The derived data (the refresher keeps only its encoding).
+    pub snapshot: Arc<Snapshot>,
     pub registry_products: usize,
     pub registry_errors: Vec<String>,
 }
@@ -223,41 +224,41 @@ impl Refresher {
         // milliseconds of CPU that must not hold up scrapes served from the cache meanwhile.
         let watch = self.watch.clone();
         let encoded = tokio::task::spawn_blocking(move || {
-            let snapshot = snapshot::derive(&registry, &events, &scheduled, &watch, now);
-            EncodedSnapshot::new(snapshot).map(|encoded| (encoded, registry))
+            let snapshot = Arc::new(snapshot::derive(
+                &registry, &events, &scheduled, &watch, now,
+            ));
+            EncodedSnapshot::new(&snapshot).map(|encoded| (snapshot, encoded, registry))
         })
         .await;
-        let Ok(Ok((encoded, registry))) = encoded else {
+        let Ok(Ok((snapshot, encoded, registry))) = encoded else {
             return Err(FetchError::Parse {
                 api: Api::Events.label(),
                 message: "deriving or encoding the snapshot failed".to_owned(),
             });
         };
-        let snapshot = Arc::new(encoded);
+        let summary = encoded.summary();
         let recovered = {
             let mut published = self.write();
             let recovered = !published.last_attempt_ok;
-            published.snapshot = Some(Arc::clone(&snapshot));
+            published.snapshot = Some(Arc::new(encoded));
             published.last_success = Some((Instant::now(), SystemTime::now()));
             published.last_attempt_ok = true;
             recovered
         };
-        let data = snapshot.snapshot();
-        let ongoing: u32 = data.products.values().map(|p| p.ongoing_incidents()).sum();
         // Info on the first success and on recovery; routine refreshes only at debug.
         if recovered {
             info!(
-                products = data.products.len(),
-                ongoing_incidents = ongoing,
-                maintenances = data.maintenances.len(),
+                products = summary.products,
+                ongoing_incidents = summary.ongoing_incidents,
+                maintenances = summary.maintenance_series,
                 duration_ms = started.elapsed().as_millis() as u64,
                 "refreshed Adobe status"
             );
         } else {
             debug!(
-                products = data.products.len(),
-                ongoing_incidents = ongoing,
-                maintenances = data.maintenances.len(),
+                products = summary.products,
+                ongoing_incidents = summary.ongoing_incidents,
+                maintenances = summary.maintenance_series,
                 duration_ms = started.elapsed().as_millis() as u64,
                 "refreshed Adobe status"
             );

@@ -91,7 +91,7 @@ fn run_pipeline(events: &[u8], scheduled: &[u8], registry: &[u8]) -> Option<Stri
     let body = encode(
         &metrics,
         ScrapeView {
-            snapshot: Some(Arc::new(EncodedSnapshot::new(snapshot).unwrap())),
+            snapshot: Some(Arc::new(EncodedSnapshot::new(&Arc::new(snapshot)).unwrap())),
             up: true,
             last_success_unix: Some(NOW),
             registry_last_success_unix: None,

@@ -71,7 +71,7 @@ fn metrics_tables_match_the_exposition() {
     let body = encode(
         &metrics,
         ScrapeView {
-            snapshot: Some(Arc::new(EncodedSnapshot::new(snapshot).unwrap())),
+            snapshot: Some(Arc::new(EncodedSnapshot::new(&Arc::new(snapshot)).unwrap())),
             up: true,
             last_success_unix: Some(1.0),
             registry_last_success_unix: Some(1.0),

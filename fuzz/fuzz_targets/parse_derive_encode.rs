@@ -34,7 +34,7 @@ fuzz_target!(|input: &[u8]| {
         &Arc::new(ExporterMetrics::new()),
         ScrapeView {
             snapshot: Some(Arc::new(
-                EncodedSnapshot::new(snapshot).expect("encoding into a String cannot fail"),
+                EncodedSnapshot::new(&Arc::new(snapshot)).expect("encoding into a String cannot fail"),
             )),
             up: true,
             last_success_unix: Some(1_800_000_000.0),

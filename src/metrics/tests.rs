@@ -46,7 +46,7 @@ fn encode_view(up: bool, snapshot: Option<Snapshot>) -> String {
     encode(
         &metrics,
         ScrapeView {
-            snapshot: snapshot.map(|s| Arc::new(EncodedSnapshot::new(s).unwrap())),
+            snapshot: snapshot.map(|s| Arc::new(EncodedSnapshot::new(&Arc::new(s)).unwrap())),
             up,
             last_success_unix: Some(NOW),
             registry_last_success_unix: None,
@@ -196,7 +196,7 @@ fn data_series_are_deterministic() {
 #[test]
 fn scrapes_share_the_snapshot_bytes_and_form_one_exposition() {
     let metrics = Arc::new(ExporterMetrics::new());
-    let encoded = Arc::new(EncodedSnapshot::new(snapshot()).unwrap());
+    let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
     let view = |up| ScrapeView {
         snapshot: Some(Arc::clone(&encoded)),
         up,
