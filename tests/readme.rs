@@ -92,4 +92,23 @@ fn metrics_tables_match_the_exposition() {
         })
         .collect();
     assert_eq!(table_names(&readme(), "adobe_status_"), exposed);
+
+    // Every sample name a user can query (histogram `_bucket`/`_sum`/`_count` included) is
+    // named somewhere in the metrics tables.
+    let tables = readme()
+        .lines()
+        .filter(|l| l.starts_with("| `adobe_status_"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let samples: BTreeSet<&str> = body
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split(['{', ' ']).next())
+        .collect();
+    for sample in samples {
+        assert!(
+            tables.contains(&format!("`{sample}`")),
+            "README metrics tables lack `{sample}`"
+        );
+    }
 }
