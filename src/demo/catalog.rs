@@ -418,7 +418,7 @@ impl Product {
     }
 }
 
-/// Id offset between catalog replicas (see [`Registry::scaled`]).
+/// Id offset between catalog replicas (see [`Registry::replica`]).
 pub(crate) const REPLICA_ID_STRIDE: u64 = 10_000_000;
 
 /// The whole registry; products are kept sorted by id.
@@ -529,24 +529,26 @@ impl Registry {
         }
     }
 
-    /// The base catalog followed by `scale - 1` replicas of its products (for load and
-    /// footprint measurements at 10× or 100× the real size). Replica `r` shifts every numeric
-    /// product, service, offering and environment id by `r × 10⁷` (so ids stay numeric and
-    /// never collide) and names its products "<name> #<r+1>". The clouds are shared.
-    pub(crate) fn scaled(scale: u32) -> Self {
-        let base = Self::base();
-        let mut products = base.products.clone();
-        for r in 1..scale.max(1) {
-            products.extend(base.replica(r).products);
+    /// One registry of several catalog replicas (see [`Registry::replica`]); the clouds are
+    /// shared, so they are taken from the first.
+    pub(crate) fn merge(replicas: Vec<Registry>) -> Self {
+        let mut clouds = None;
+        let mut products = Vec::new();
+        for replica in replicas {
+            clouds.get_or_insert(replica.clouds);
+            products.extend(replica.products);
         }
         products.sort_by(|a, b| a.id.cmp(&b.id));
         Self {
-            clouds: base.clouds,
+            clouds: clouds.unwrap_or_default(),
             products,
         }
     }
 
-    /// Replica `r` of this catalog's products (see [`Registry::scaled`]); `r = 0` is a copy.
+    /// Replica `r` of this catalog, for load and footprint measurements at 10× or 100× the
+    /// real size (`--demo.scale`); `r = 0` is a copy. Replica `r` shifts every numeric
+    /// product, service, offering and environment id by `r × 10⁷` (so ids stay numeric and
+    /// never collide) and names its products "<name> #<r+1>".
     pub(crate) fn replica(&self, r: u32) -> Self {
         if r == 0 {
             return self.clone();

@@ -127,17 +127,18 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let scale = config.scale.max(1);
         let base = catalog::Registry::base();
+        let replicas: Vec<catalog::Registry> = (0..scale).map(|r| base.replica(r)).collect();
         // One independent Live scenario per catalog replica, so events grow with the catalog.
         let live = match config.scenario {
             Scenario::Live => (0..scale)
-                .map(|r| {
-                    let seed = config.seed.wrapping_add(u64::from(r));
-                    scenario::LiveScenario::new(seed, &base.replica(r))
+                .zip(&replicas)
+                .map(|(r, replica)| {
+                    scenario::LiveScenario::new(config.seed.wrapping_add(u64::from(r)), replica)
                 })
                 .collect(),
             Scenario::Empty => Vec::new(),
         };
-        let registry = catalog::Registry::scaled(scale);
+        let registry = catalog::Registry::merge(replicas);
         let control = Control::new(registry, config.seed);
         let start_wall_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
