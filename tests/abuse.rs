@@ -101,51 +101,20 @@ async fn slow_and_oversized_headers_are_cut_off() {
 
     // The server is still fine for well-behaved clients.
     let client = reqwest::Client::new();
-    assert_eq!(
-        client
-            .get(exporter.url("/metrics"))
+    for (method, path, expected) in [
+        (reqwest::Method::GET, "/metrics", 200),
+        (reqwest::Method::DELETE, "/metrics", 405),
+        (reqwest::Method::POST, "/-/ready", 405),
+        (reqwest::Method::GET, "/metrics/extra", 404),
+        (reqwest::Method::GET, "/../etc/passwd", 404),
+    ] {
+        let response = client
+            .request(method.clone(), exporter.url(path))
             .send()
             .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        client
-            .delete(exporter.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        405
-    );
-    assert_eq!(
-        client
-            .post(exporter.url("/-/ready"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        405
-    );
-    assert_eq!(
-        client
-            .get(exporter.url("/metrics/extra"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
-    assert_eq!(
-        client
-            .get(exporter.url("/../etc/passwd"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+            .unwrap();
+        assert_eq!(response.status(), expected, "{method} {path}");
+    }
     assert_eq!(exporter.terminate(), Some(0));
 }
 
