@@ -313,24 +313,14 @@ impl Refresher {
             cache.tried_at[i] = Some(now);
         }
         let mut errors = Vec::new();
-        let mut parts = cache.parts.clone();
-        let mut fresh = [false; 4];
-        fresh[0] = store(clouds, &mut errors, |b| {
-            parts.clouds = Some(model::parse_list("clouds", b)?);
-            Ok(())
-        });
-        fresh[1] = store(products, &mut errors, |b| {
-            parts.products = Some(model::parse_list("products", b)?);
-            Ok(())
-        });
-        fresh[2] = store(regions, &mut errors, |b| {
-            parts.regions = Some(model::parse_list("regions", b)?);
-            Ok(())
-        });
-        fresh[3] = store(messages, &mut errors, |b| {
-            parts.messages = Some(model::parse_list("messages", b)?);
-            Ok(())
-        });
+        // A part is replaced only when its answer parses; the others keep their last good copy.
+        let parts = &mut cache.parts;
+        let fresh = [
+            store(clouds, Api::Clouds, &mut parts.clouds, &mut errors),
+            store(products, Api::Products, &mut parts.products, &mut errors),
+            store(regions, Api::Regions, &mut parts.regions, &mut errors),
+            store(messages, Api::Messages, &mut parts.messages, &mut errors),
+        ];
         let changed = fresh.iter().any(|f| *f);
         for (i, _) in fresh.iter().enumerate().filter(|(_, f)| **f) {
             cache.fetched_at[i] = Some(Instant::now());
@@ -342,8 +332,7 @@ impl Refresher {
             );
         }
         if changed {
-            cache.derived = Arc::new(Registry::build(&parts));
-            cache.parts = parts;
+            cache.derived = Arc::new(Registry::build(&cache.parts));
             // The product list is what names and services come from.
             if fresh[1] {
                 self.write().registry_success = Some(SystemTime::now());
@@ -353,23 +342,25 @@ impl Refresher {
     }
 }
 
-/// Apply one registry answer; `true` when it was fetched and parsed.
-fn store(
+/// Apply one registry answer to its part; `true` when it was fetched and parsed.
+fn store<T: serde::de::DeserializeOwned>(
     result: Option<Result<bytes::Bytes, FetchError>>,
+    api: Api,
+    part: &mut Option<Vec<T>>,
     errors: &mut Vec<String>,
-    apply: impl FnOnce(&[u8]) -> Result<(), model::ParseError>,
 ) -> bool {
-    match result {
-        None => false,
-        Some(Ok(body)) => match apply(&body) {
-            Ok(()) => true,
-            Err(err) => {
-                errors.push(err.to_string());
-                false
-            }
-        },
-        Some(Err(err)) => {
-            errors.push(err.to_string());
+    let parsed = match result {
+        None => return false,
+        Some(Ok(body)) => model::parse_list(api.label(), &body).map_err(|e| e.to_string()),
+        Some(Err(err)) => Err(err.to_string()),
+    };
+    match parsed {
+        Ok(items) => {
+            *part = Some(items);
+            true
+        }
+        Err(error) => {
+            errors.push(error);
             false
         }
     }
