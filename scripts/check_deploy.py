@@ -94,6 +94,8 @@ def kubernetes(binary: Path) -> None:
     deployment, service, monitor = objects["Deployment"], objects["Service"], objects["ServiceMonitor"]
     check_pod_hardening(deployment)
     check_wiring(deployment, service, monitor, objects["ConfigMap"])
+    check_network_policy(objects["NetworkPolicy"], deployment)
+    check_readme_resources(deployment)
     run_container(deployment, monitor, binary)
 
 
@@ -187,6 +189,27 @@ def check_wiring(deployment: dict, service: dict, monitor: dict, dashboards: dic
                                                              for a in container.get("args", [])),
           "the secret is never in the environment or the arguments")
     check(dashboards["metadata"]["labels"].get("grafana_dashboard") == "1", "dashboards ConfigMap has the sidecar label")
+
+
+def check_network_policy(policy: dict, deployment: dict) -> None:
+    pod_template = deployment["spec"]["template"]
+    (container,) = pod_template["spec"]["containers"]
+    (port,) = container["ports"]
+    check(policy["spec"]["podSelector"]["matchLabels"].items() <= pod_template["metadata"]["labels"].items(),
+          "NetworkPolicy selects the exporter pods")
+    ingress_ports = [p["port"] for rule in policy["spec"]["ingress"] for p in rule.get("ports", [])]
+    check(ingress_ports in ([port["name"]], [port["containerPort"]]), "NetworkPolicy lets scrapes in on the metrics port only")
+    egress = {(p["port"], p.get("protocol", "TCP")) for rule in policy["spec"]["egress"] for p in rule.get("ports", [])}
+    check({(53, "UDP"), (53, "TCP"), (443, "TCP")} <= egress, "NetworkPolicy lets DNS and HTTPS (Adobe) out", str(egress))
+
+
+def check_readme_resources(deployment: dict) -> None:
+    """The README quotes the requests and limits; keep it in step with the manifest."""
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    r = container["resources"]
+    quoted = (f"requests {r['requests']['cpu']} CPU / {r['requests']['memory']}, "
+              f"limits {r['limits']['cpu']} / {r['limits']['memory']}")
+    check(quoted in (ROOT / "README.md").read_text(), "README quotes the Deployment's resources", quoted)
 
 
 def run_container(deployment: dict, monitor: dict, binary: Path) -> None:
@@ -301,6 +324,9 @@ def systemd(binary: Path) -> None:
     score = re.search(r"Overall exposure level for \S+: ([\d.]+)", r.stdout)
     check(r.returncode == 0 and score is not None, "systemd-analyze security: exposure below 2.0",
           score.group(1) if score else r.stderr.strip())
+    if score:
+        check(f"`systemd-analyze security` rates it {score.group(1)}" in (ROOT / "README.md").read_text(),
+              "README quotes the unit's exposure score", score.group(1))
     check("LoadCredential" in values and "%d/" in values["ExecStart"][0],
           "the secret arrives by LoadCredential and is read from the credentials directory")
     check(values.get("DynamicUser") == ["yes"] or "User" in values, "runs as an unprivileged user")
