@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use adobe_status_exporter::demo::{Simulator, SimulatorConfig};
+use adobe_status_exporter::gzip::Segment;
 use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
 use adobe_status_exporter::model::{self, Events, Maintenance, Messages, NamedRef, Product};
 use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
@@ -120,7 +121,7 @@ fn pipeline(c: &mut Criterion) {
         let exposition = encode(&metrics, scrape_view(&encoded)).unwrap().to_text();
         eprintln!(
             "scale {scale}: events {} B, scheduled {} B, products {} B, messages {} B; \
-             {} products, {} incident series, {} maintenance series; /metrics {} B, {} samples",
+             {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples",
             bodies.events.len(),
             bodies.scheduled.len(),
             bodies.products.len(),
@@ -129,6 +130,13 @@ fn pipeline(c: &mut Criterion) {
             snapshot.incidents.len(),
             snapshot.maintenances.len(),
             exposition.len(),
+            encode(&metrics, scrape_view(&encoded))
+                .unwrap()
+                .gzip_chunks()
+                .unwrap()
+                .iter()
+                .map(|c| c.len())
+                .sum::<usize>(),
             exposition.lines().filter(|l| !l.starts_with('#')).count(),
         );
 
@@ -170,6 +178,20 @@ fn pipeline(c: &mut Criterion) {
         // What a warm scrape costs: health gauges and counters around the shared bytes.
         group.bench_function(BenchmarkId::new("encode_scrape", scale), |b| {
             b.iter(|| encode(&metrics, scrape_view(black_box(&encoded))).unwrap())
+        });
+        // gzip: the series deflated once per refresh (part of encode_snapshot above), and
+        // what a warm gzip scrape adds on top of encode_scrape (head and tail only).
+        group.throughput(Throughput::Bytes(exposition.len() as u64));
+        group.bench_function(BenchmarkId::new("gzip_series", scale), |b| {
+            b.iter(|| Segment::new(black_box(exposition.as_bytes())).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("encode_scrape_gzip", scale), |b| {
+            b.iter(|| {
+                encode(&metrics, scrape_view(black_box(&encoded)))
+                    .unwrap()
+                    .gzip_chunks()
+                    .unwrap()
+            })
         });
         // One whole refresh after the fetch: parse both event bodies, derive, encode.
         group.bench_function(BenchmarkId::new("events_to_exposition", scale), |b| {

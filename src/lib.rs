@@ -4,13 +4,14 @@
 //! when the cache is older than `--status.min-interval` one refresh runs through the
 //! [`status_api`] client (with an [`ims`] token and the [`rate_limit`] budget), the bodies are
 //! read by the tolerant [`model`], turned into a [`snapshot`] by pure functions, and encoded
-//! by [`metrics`]. [`server`] is the HTTP surface, [`app`] the wiring, [`demo`] the simulated
+//! by [`metrics`] (and deflated once per refresh by [`gzip`]). [`server`] is the HTTP surface, [`app`] the wiring, [`demo`] the simulated
 //! Adobe used by `--demo` and the end-to-end tests.
 
 pub mod app;
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod gzip;
 pub mod http;
 pub mod ims;
 pub mod logging;

@@ -23,6 +23,7 @@ use prometheus_client::metrics::info::Info;
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::{Registry, Unit};
 
+use crate::gzip;
 use crate::snapshot::{MaintenanceState, Severity, Snapshot};
 
 pub const PREFIX: &str = "adobe_status";
@@ -237,7 +238,17 @@ impl ExporterMetrics {
 #[derive(Debug)]
 pub struct EncodedSnapshot {
     families: Bytes,
+    /// The same series deflated, for scrapes that accept gzip (Prometheus does).
+    families_gzip: gzip::Segment,
     summary: SnapshotSummary,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error("encoding the exposition failed")]
+    Format(#[from] fmt::Error),
+    #[error(transparent)]
+    Gzip(#[from] gzip::GzipError),
 }
 
 /// What logs and readiness want to know about a published snapshot.
@@ -249,7 +260,7 @@ pub struct SnapshotSummary {
 }
 
 impl EncodedSnapshot {
-    pub fn new(snapshot: &Arc<Snapshot>) -> Result<EncodedSnapshot, fmt::Error> {
+    pub fn new(snapshot: &Arc<Snapshot>) -> Result<EncodedSnapshot, EncodeError> {
         // Sized up front (~2.2 KB per product with its services at the real catalogue's
         // shape): growing a 13 MB string at 100× by doubling would briefly need twice that.
         let series = snapshot.incidents.len() + snapshot.maintenances.len();
@@ -258,6 +269,7 @@ impl EncodedSnapshot {
         registry.register_collector(Box::new(SnapshotCollector(Arc::clone(snapshot))));
         prometheus_client::encoding::text::encode_registry(&mut text, &registry)?;
         Ok(EncodedSnapshot {
+            families_gzip: gzip::Segment::new(text.as_bytes())?,
             families: Bytes::from(text),
             summary: SnapshotSummary {
                 products: snapshot.products.len(),
@@ -279,6 +291,11 @@ impl EncodedSnapshot {
     pub fn encoded_len(&self) -> usize {
         self.families.len()
     }
+
+    /// Size of the encoded series once deflated.
+    pub fn gzip_len(&self) -> usize {
+        self.families_gzip.deflated_len()
+    }
 }
 
 /// What one scrape exports besides the counters: the data and the state of the last refresh.
@@ -290,25 +307,39 @@ pub struct ScrapeView {
     pub registry_last_success_unix: Option<f64>,
 }
 
-/// One full OpenMetrics exposition (ending in `# EOF`) as chunks: this scrape's health
-/// gauges, the snapshot's shared bytes, this scrape's counters. Served chunk by chunk, so
-/// a scrape never copies the snapshot's series.
+/// One full OpenMetrics exposition (ending in `# EOF`) in three pieces: this scrape's health
+/// gauges, the snapshot's shared bytes, this scrape's counters. Served piece by piece, so a
+/// scrape never copies the snapshot's series.
 #[derive(Debug, Clone)]
 pub struct Exposition {
-    chunks: [Bytes; 3],
+    head: Bytes,
+    snapshot: Option<Arc<EncodedSnapshot>>,
+    tail: Bytes,
 }
 
 impl Exposition {
-    pub fn chunks(&self) -> impl Iterator<Item = &Bytes> {
-        self.chunks.iter().filter(|c| !c.is_empty())
+    fn families(&self) -> Bytes {
+        self.snapshot
+            .as_ref()
+            .map(|s| s.families.clone())
+            .unwrap_or_default()
     }
 
-    pub fn into_chunks(self) -> impl Iterator<Item = Bytes> {
-        self.chunks.into_iter().filter(|c| !c.is_empty())
+    pub fn chunks(&self) -> impl Iterator<Item = Bytes> {
+        [self.head.clone(), self.families(), self.tail.clone()]
+            .into_iter()
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The same text as one gzip member, sharing the snapshot's pre-deflated series.
+    pub fn gzip_chunks(&self) -> Result<[Bytes; 3], gzip::GzipError> {
+        let empty = gzip::Segment::default();
+        let middle = self.snapshot.as_ref().map_or(&empty, |s| &s.families_gzip);
+        gzip::member(&self.head, middle, &self.tail)
     }
 
     pub fn len(&self) -> usize {
-        self.chunks.iter().map(Bytes::len).sum()
+        self.chunks().map(|c| c.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -319,21 +350,17 @@ impl Exposition {
     pub fn to_text(&self) -> String {
         let mut text = String::with_capacity(self.len());
         for chunk in self.chunks() {
-            text.push_str(&String::from_utf8_lossy(chunk));
+            text.push_str(&String::from_utf8_lossy(&chunk));
         }
         text
     }
 }
 
 /// Encode one scrape's exposition around the snapshot's pre-encoded series.
-pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<Exposition, fmt::Error> {
+pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<Exposition, EncodeError> {
     let mut head = String::with_capacity(1024);
     let mut health = Registry::with_prefix(PREFIX);
-    let families = view
-        .snapshot
-        .as_ref()
-        .map(|s| s.families.clone())
-        .unwrap_or_default();
+    let snapshot = view.snapshot.clone();
     health.register_collector(Box::new(HealthCollector {
         view,
         metrics: Arc::clone(metrics),
@@ -343,7 +370,9 @@ pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<Exposi
     prometheus_client::encoding::text::encode_registry(&mut tail, &metrics.registry)?;
     prometheus_client::encoding::text::encode_eof(&mut tail)?;
     Ok(Exposition {
-        chunks: [Bytes::from(head), families, Bytes::from(tail)],
+        head: Bytes::from(head),
+        snapshot,
+        tail: Bytes::from(tail),
     })
 }
 

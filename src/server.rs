@@ -15,7 +15,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::header::{
-    HeaderValue, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE,
+    HeaderMap, HeaderValue, ACCEPT_ENCODING, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_ENCODING,
+    CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -72,7 +73,7 @@ impl Body {
 impl From<metrics::Exposition> for Body {
     fn from(exposition: metrics::Exposition) -> Body {
         Body {
-            chunks: exposition.into_chunks().collect(),
+            chunks: exposition.chunks().collect(),
         }
     }
 }
@@ -223,12 +224,31 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
     let wait = scrape_wait(req, app.max_scrape_wait);
     let view = app.refresher.scrape(wait).await;
     match metrics::encode(&app.metrics, view) {
-        Ok(body) => {
-            let mut response = Response::new(Body::from(body));
-            response.headers_mut().insert(
+        Ok(exposition) => {
+            let gzipped = if accepts_gzip(req.headers()) {
+                exposition
+                    .gzip_chunks()
+                    .inspect_err(|err| warn!(error = %err, "gzip failed; answering uncompressed"))
+                    .ok()
+            } else {
+                None
+            };
+            let gzip = gzipped.is_some();
+            let mut response = Response::new(match gzipped {
+                Some(chunks) => Body {
+                    chunks: chunks.into_iter().collect(),
+                },
+                None => Body::from(exposition),
+            });
+            let headers = response.headers_mut();
+            headers.insert(
                 CONTENT_TYPE,
                 HeaderValue::from_static(metrics::CONTENT_TYPE),
             );
+            headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+            if gzip {
+                headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
             response
         }
         Err(err) => {
@@ -240,6 +260,30 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
             )
         }
     }
+}
+
+/// Whether the client takes gzip (Prometheus sends `Accept-Encoding: gzip`): `gzip`, or `*`
+/// when gzip is not listed itself, with a q-value above zero (RFC 9110 §12.5.3).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let mut wildcard = false;
+    for value in headers.get_all(ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+                return q > 0.0;
+            }
+            if coding == "*" {
+                wildcard = q > 0.0;
+            }
+        }
+    }
+    wildcard
 }
 
 /// How long this scrape may wait for a refresh: the scraper's timeout minus an offset,
@@ -479,5 +523,61 @@ mod tests {
             scrape_wait(&req(None), Duration::from_secs(3)),
             Duration::from_secs(3)
         );
+    }
+
+    #[test]
+    fn gzip_negotiation() {
+        let cases = [
+            (vec![], false),
+            (vec!["gzip"], true),
+            (vec!["GZIP"], true),
+            (vec!["x-gzip"], true),
+            (vec!["gzip, deflate, br"], true),
+            (vec!["br;q=1.0, gzip;q=0.5"], true),
+            (vec!["gzip;q=0"], false),
+            (vec!["gzip; q=0.0, *"], false),
+            (vec!["identity"], false),
+            (vec!["deflate, br"], false),
+            (vec!["*"], true),
+            (vec!["*;q=0"], false),
+            (vec!["identity", "gzip"], true),
+        ];
+        for (values, expected) in cases {
+            let mut headers = HeaderMap::new();
+            for v in &values {
+                headers.append(ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            }
+            assert_eq!(accepts_gzip(&headers), expected, "{values:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn metrics_are_gzipped_when_asked() {
+        use std::io::Read;
+        let app = app();
+        let request = |accept: Option<&str>| {
+            let mut builder = Request::builder().uri("/custom");
+            if let Some(accept) = accept {
+                builder = builder.header(ACCEPT_ENCODING, accept);
+            }
+            builder.body(()).unwrap()
+        };
+        let plain = handle(&app, request(Some("identity"))).await;
+        assert!(plain.headers().get(CONTENT_ENCODING).is_none());
+        assert_eq!(plain.headers()[VARY], "Accept-Encoding");
+
+        let gzipped = handle(&app, request(Some("gzip"))).await;
+        assert_eq!(gzipped.status(), StatusCode::OK);
+        assert_eq!(gzipped.headers()[CONTENT_ENCODING], "gzip");
+        assert_eq!(gzipped.headers()[VARY], "Accept-Encoding");
+        let hint = http_body::Body::size_hint(gzipped.body()).exact();
+        let bytes = gzipped.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(hint, Some(bytes.len() as u64));
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(text.contains("\nadobe_status_up 0\n"), "{text}");
+        assert!(text.ends_with("# EOF\n"));
     }
 }

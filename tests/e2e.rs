@@ -282,3 +282,57 @@ async fn demo_mode_serves_dozens_of_products_and_stops_cleanly() {
     );
     assert_eq!(exporter.terminate(), Some(0));
 }
+
+#[tokio::test]
+async fn a_gzip_scrape_carries_the_same_series_as_a_plain_one() {
+    use std::io::Read;
+    let sim = simulator(Scenario::Empty).await;
+    let id = sim
+        .control()
+        .open_incident(incident(&[ANALYTICS], "Major", "Gzip me"));
+    let exporter = Exporter::against(&sim, &[]);
+    exporter.ready().await;
+    let plain = exporter
+        .scrape_until("the incident", |b| b.contains(&id))
+        .await;
+
+    // What Prometheus sends; reqwest here has no gzip feature, so the bytes arrive as sent.
+    let response = reqwest::Client::new()
+        .get(exporter.url("/metrics"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let length: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let raw = response.bytes().await.unwrap();
+    assert_eq!(raw.len(), length);
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&raw[..])
+        .read_to_string(&mut text)
+        .unwrap();
+
+    // The Adobe series (the pre-deflated part) are identical; the exporter's own counters
+    // move between the two scrapes.
+    let data = |body: &str| -> Vec<String> {
+        body.lines()
+            .filter(|l| l.contains("product_id="))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(data(&plain).len() > 50);
+    assert_eq!(data(&text), data(&plain));
+    assert!(text.contains(&format!(r#"incident_id="{id}""#)));
+    assert!(text.ends_with("# EOF\n"));
+    assert!(
+        raw.len() * 5 < plain.len(),
+        "{} vs {}",
+        raw.len(),
+        plain.len()
+    );
+}
