@@ -291,7 +291,7 @@ def build_runtime_root(image: str, root: Path) -> str:
     have = {p: sorted(debs.glob(f"{p}_*.deb")) for p in packages}
     missing = [p for p, files in have.items() if not files]
     if missing:
-        download = ["apt-get", "download", *missing]
+        download = ["apt-get", "-o", "APT::Sandbox::User=root", "download", *missing]
         if subprocess.run(download, cwd=debs).returncode != 0:
             subprocess.run(["apt-get", "update", "-qq"], check=True)
             subprocess.run(download, cwd=debs, check=True)
