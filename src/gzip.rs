@@ -9,6 +9,8 @@
 //! One member, not concatenated members: decoders that stop after the first member (some
 //! browsers) still see the whole body.
 
+use std::cell::RefCell;
+
 use bytes::{BufMut, Bytes, BytesMut};
 use flate2::{Compress, Compression, FlushCompress, Status};
 
@@ -56,21 +58,28 @@ impl Segment {
 /// One gzip member of `head`, then `middle`'s input, then `tail`, as three chunks to send in
 /// order (the middle one shares `middle`'s bytes).
 pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], GzipError> {
-    // The per-scrape pieces are a few KB: the fast level costs microseconds.
-    let head = Segment::with_level(head, Compression::fast())?;
-    let mut first = BytesMut::with_capacity(HEADER.len() + head.deflated.len());
+    // Head and tail are a few KB each. One compressor per thread does both: setting up a
+    // fresh one (hundreds of KB of tables) would cost more than compressing them. The full
+    // flush after the head forgets it, so the tail never refers back across the middle.
+    let (head_deflated, mut last) = SCRAPE_COMPRESSOR.with_borrow_mut(|compress| {
+        compress.reset();
+        let head_deflated = deflate_with(compress, head, FlushCompress::Full)?;
+        let last = deflate_with(compress, tail, FlushCompress::Finish)?;
+        Ok::<_, GzipError>((head_deflated, last))
+    })?;
+    let mut first = BytesMut::with_capacity(HEADER.len() + head_deflated.len());
     first.put_slice(&HEADER);
-    first.put_slice(&head.deflated);
+    first.put_slice(&head_deflated);
 
-    let mut last = deflate(tail, Compression::fast(), FlushCompress::Finish)?;
-    let mut crc = crc32fast::Hasher::new_with_initial_len(head.crc, head.len);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(head);
     crc.combine(&crc32fast::Hasher::new_with_initial_len(
         middle.crc, middle.len,
     ));
     let mut tail_crc = crc32fast::Hasher::new();
     tail_crc.update(tail);
     crc.combine(&tail_crc);
-    let total = head.len + middle.len + tail.len() as u64;
+    let total = head.len() as u64 + middle.len + tail.len() as u64;
     last.put_u32_le(crc.finalize());
     // ISIZE is the length modulo 2^32 (RFC 1952).
     last.put_u32_le((total & 0xffff_ffff) as u32);
@@ -78,17 +87,31 @@ pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], 
     Ok([first.freeze(), middle.deflated.clone(), last.freeze()])
 }
 
-/// Raw deflate of all of `data`, ending with `flush` (Sync: byte-aligned, not final; Finish:
-/// the final block).
+thread_local! {
+    static SCRAPE_COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+}
+
+/// Raw deflate of all of `data` with a fresh compressor.
 fn deflate(data: &[u8], level: Compression, flush: FlushCompress) -> Result<BytesMut, GzipError> {
-    let mut compress = Compress::new(level, false);
+    deflate_with(&mut Compress::new(level, false), data, flush)
+}
+
+/// Raw deflate of all of `data`, ending with `flush` (Sync: byte-aligned, not final; Full: the
+/// same and the history forgotten; Finish: the final block).
+fn deflate_with(
+    compress: &mut Compress,
+    data: &[u8],
+    flush: FlushCompress,
+) -> Result<BytesMut, GzipError> {
+    let start = compress.total_in();
     // Text metrics deflate to well under a quarter; grown below if not.
     let mut out = Vec::with_capacity(data.len() / 4 + 64);
     loop {
-        let consumed = usize::try_from(compress.total_in()).unwrap_or(data.len());
+        let consumed = usize::try_from(compress.total_in() - start).unwrap_or(data.len());
         let rest = data.get(consumed..).unwrap_or_default();
         let status = compress.compress_vec(rest, &mut out, flush)?;
-        let all_in = usize::try_from(compress.total_in()).unwrap_or(data.len()) >= data.len();
+        let all_in =
+            usize::try_from(compress.total_in() - start).unwrap_or(data.len()) >= data.len();
         let done = match flush {
             FlushCompress::Finish => status == Status::StreamEnd,
             // The flush is complete when the input is used up and output space was left over.
@@ -142,6 +165,19 @@ mod tests {
             let head = text(i * 10, "h");
             let body = member(&head, &segment, b"# EOF\n").unwrap();
             let expected = [head, text(1000, "mid"), b"# EOF\n".to_vec()].concat();
+            assert_eq!(gunzip(&body), expected);
+        }
+    }
+
+    #[test]
+    fn the_tail_never_refers_back_into_the_head() {
+        // Head and tail identical: a compressor that remembered the head would encode the
+        // tail as back-references, which would land in the middle once it is spliced in.
+        let piece = text(200, "same");
+        let segment = Segment::new(&text(300, "other")).unwrap();
+        for _ in 0..3 {
+            let body = member(&piece, &segment, &piece).unwrap();
+            let expected = [piece.clone(), text(300, "other"), piece.clone()].concat();
             assert_eq!(gunzip(&body), expected);
         }
     }
