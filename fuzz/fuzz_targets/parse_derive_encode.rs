@@ -4,6 +4,7 @@
 //! parser. Nothing on this path may panic, and every encoding must be a complete exposition.
 #![no_main]
 
+use std::io::Read;
 use std::sync::Arc;
 
 use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
@@ -30,18 +31,30 @@ fuzz_target!(|input: &[u8]| {
     let scheduled: Vec<Maintenance> =
         model::parse_list("scheduled", scheduled_body).unwrap_or_default();
     let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), 1_800_000_000.0);
-    let body = encode(
+    let exposition = encode(
         &Arc::new(ExporterMetrics::new()),
         ScrapeView {
             snapshot: Some(Arc::new(
-                EncodedSnapshot::new(&Arc::new(snapshot)).expect("encoding into a String cannot fail"),
+                EncodedSnapshot::new(&Arc::new(snapshot)).expect("encoding cannot fail"),
             )),
             up: true,
             last_success_unix: Some(1_800_000_000.0),
             registry_last_success_unix: None,
         },
     )
-    .expect("encoding into a String cannot fail")
-    .to_text();
+    .expect("encoding cannot fail");
+    let body = exposition.to_text();
     assert!(body.ends_with("# EOF\n"), "exposition is not terminated");
+    // The gzip answer is one member that decodes to the very same text.
+    let gzipped: Vec<u8> = exposition
+        .gzip_chunks()
+        .expect("deflate cannot fail")
+        .iter()
+        .flat_map(|c| c.iter().copied())
+        .collect();
+    let mut decoded = String::new();
+    flate2::read::GzDecoder::new(&gzipped[..])
+        .read_to_string(&mut decoded)
+        .expect("gzip body decodes");
+    assert_eq!(decoded, body, "gzip body differs from the plain one");
 });
