@@ -296,14 +296,7 @@ async fn a_gzip_scrape_carries_the_same_series_as_a_plain_one() {
         .scrape_until("the incident", |b| b.contains(&id))
         .await;
 
-    // What Prometheus sends; reqwest here has no gzip feature, so the bytes arrive as sent.
-    let response = reqwest::Client::new()
-        .get(exporter.url("/metrics"))
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let response = exporter.get_metrics(&[("Accept-Encoding", "gzip")]).await;
     assert_eq!(response.headers()["content-encoding"], "gzip");
     let length: usize = response.headers()["content-length"]
         .to_str()

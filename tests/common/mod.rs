@@ -145,15 +145,23 @@ impl Exporter {
         }
     }
 
-    /// GET the metrics the way Prometheus does.
-    pub async fn scrape(&self) -> String {
-        let response = reqwest::Client::new()
-            .get(self.url("/metrics"))
-            .header("X-Prometheus-Scrape-Timeout-Seconds", "10")
-            .send()
-            .await
-            .unwrap();
+    /// GET the metrics with these request headers, the response as it comes (this reqwest has
+    /// no gzip feature: a gzip body arrives as sent).
+    pub async fn get_metrics(&self, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = reqwest::Client::new().get(self.url("/metrics"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
         assert_eq!(response.status(), 200);
+        response
+    }
+
+    /// GET the metrics the way Prometheus does (less the gzip).
+    pub async fn scrape(&self) -> String {
+        let response = self
+            .get_metrics(&[("X-Prometheus-Scrape-Timeout-Seconds", "10")])
+            .await;
         assert_eq!(
             response.headers()["content-type"],
             "application/openmetrics-text; version=1.0.0; charset=utf-8"
