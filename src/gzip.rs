@@ -35,15 +35,12 @@ impl Segment {
     /// quicker than the default level for a third more bytes, still a tenth of the text
     /// (BENCHMARKS.md).
     pub fn new(data: &[u8]) -> Result<Segment, GzipError> {
-        Segment::with_level(data, Compression::fast())
-    }
-
-    fn with_level(data: &[u8], level: Compression) -> Result<Segment, GzipError> {
         if data.is_empty() {
             return Ok(Segment::default());
         }
+        let mut compress = Compress::new(Compression::fast(), false);
         Ok(Segment {
-            deflated: deflate(data, level, FlushCompress::Sync)?.freeze(),
+            deflated: deflate_with(&mut compress, data, FlushCompress::Sync)?.freeze(),
             crc: crc32fast::hash(data),
             len: data.len() as u64,
         })
@@ -89,11 +86,6 @@ pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], 
 
 thread_local! {
     static SCRAPE_COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
-}
-
-/// Raw deflate of all of `data` with a fresh compressor.
-fn deflate(data: &[u8], level: Compression, flush: FlushCompress) -> Result<BytesMut, GzipError> {
-    deflate_with(&mut Compress::new(level, false), data, flush)
 }
 
 /// Raw deflate of all of `data`, ending with `flush` (Sync: byte-aligned, not final; Full: the

@@ -291,11 +291,6 @@ impl EncodedSnapshot {
     pub fn encoded_len(&self) -> usize {
         self.families.len()
     }
-
-    /// Size of the encoded series once deflated.
-    pub fn gzip_len(&self) -> usize {
-        self.families_gzip.deflated_len()
-    }
 }
 
 /// What one scrape exports besides the counters: the data and the state of the last refresh.
