@@ -188,9 +188,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
     }
 }
 
-/// Strings as they are; numbers and booleans as their JSON text (ids arrive as numbers in
-/// some feeds); anything else `None`.
-struct StringOrSkip;
+/// Strings as they are; numbers (ids arrive as numbers in some feeds) and, when `booleans`,
+/// booleans as their JSON text; anything else `None`.
+struct StringOrSkip {
+    booleans: bool,
+}
 
 impl<'de> Visitor<'de> for StringOrSkip {
     type Value = Option<String>;
@@ -208,7 +210,7 @@ impl<'de> Visitor<'de> for StringOrSkip {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(self.booleans.then(|| v.to_string()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -256,35 +258,14 @@ impl<'de> Visitor<'de> for TimeOrSkip {
     skip_other_json!(None; bool, unit, seq, map);
 }
 
-/// An id inside an id list: a string or a number; anything else is dropped.
+/// An id inside an id list: a string or a number; anything else (a boolean too) is dropped.
 struct Id(Option<String>);
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct IdVisitor;
-        impl<'de> Visitor<'de> for IdVisitor {
-            type Value = Option<String>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                StringOrSkip.visit_str(v)
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Some(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                StringOrSkip.visit_i64(v)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                StringOrSkip.visit_u64(v)
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                StringOrSkip.visit_f64(v)
-            }
-            skip_other_json!(None; bool, unit, seq, map);
-        }
-        deserializer.deserialize_any(IdVisitor).map(Id)
+        deserializer
+            .deserialize_any(StringOrSkip { booleans: false })
+            .map(Id)
     }
 }
 
@@ -367,7 +348,7 @@ where
 
 /// A string field that may arrive as a number (ids do, in some feeds) or not at all.
 fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    deserializer.deserialize_any(StringOrSkip)
+    deserializer.deserialize_any(StringOrSkip { booleans: true })
 }
 
 /// A list of ids that may contain numbers or be the wrong type altogether.
@@ -666,6 +647,19 @@ mod tests {
         assert_eq!(entry.title_token.as_deref(), Some("9"));
         assert_eq!(entry.location_impact.service_regions, ["1", "EMEA"]);
         assert!(events.maintenances.is_empty());
+    }
+
+    #[test]
+    fn booleans_are_text_in_string_fields_but_not_ids_in_id_lists() {
+        let body = br#"{"incidents": [{"id": true, "products": [{"history": [
+            {"locationImpact": {"serviceRegions": [true, "EMEA", 5]}}]}]}]}"#;
+        let events: Events = parse_object("events", body).unwrap();
+        let incident = &events.incidents[0];
+        assert_eq!(incident.id.as_deref(), Some("true"));
+        let regions = &incident.products[0].history[0]
+            .location_impact
+            .service_regions;
+        assert_eq!(regions, &["EMEA", "5"]);
     }
 
     #[test]
