@@ -546,6 +546,58 @@ pub fn latest(history: &[HistoryEntry]) -> Option<&HistoryEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// A timestamp field's value through the visitor the model uses for it.
+    fn time_of(value: serde_json::Value) -> Option<f64> {
+        value.deserialize_any(TimeOrSkip).unwrap()
+    }
+
+    const T: f64 = 1_763_885_520.0;
+
+    #[test]
+    fn every_documented_timestamp_form_parses_to_the_same_instant() {
+        let forms = [
+            json!(1_763_885_520),
+            json!(1_763_885_520_000_u64),
+            json!(1_763_885_520.0),
+            json!("1763885520"),
+            json!("1763885520000"),
+            json!(" 1763885520 "),
+            json!("2025-11-23T08:12:00Z"),
+            json!("2025-11-23T08:12:00.000Z"),
+            json!("2025-11-23T09:12:00+01:00"),
+            json!("2025-11-23T09:12:00.000+0100"),
+            json!("2025-11-23T08:12:00"),
+            json!("2025-11-23T08:12:00.000"),
+            json!("2025-11-23 08:12:00"),
+            json!("2025-11-23T08:12"),
+        ];
+        for form in forms {
+            assert_eq!(time_of(form.clone()), Some(T), "{form}");
+        }
+    }
+
+    #[test]
+    fn timestamp_garbage_empty_and_wrong_types_are_not_set() {
+        for v in [
+            json!(""),
+            json!("0"),
+            json!(0),
+            json!(-5),
+            json!(null),
+            json!("veniam"),
+            json!("12:00"),
+            json!("2025-13-45"),
+            json!("1.2.3"),
+            json!("-"),
+            json!(true),
+            json!([1]),
+            json!({"value": 1}),
+        ] {
+            assert_eq!(time_of(v.clone()), None, "{v}");
+        }
+    }
 
     #[test]
     fn postman_example_traps_parse_without_error() {
