@@ -402,6 +402,17 @@ struct Builder<'a> {
     snapshot: Snapshot,
 }
 
+/// A product's status before any event: its name (the id when it has none) and its cloud.
+fn new_product(registry: &Registry, id: &str, name: Option<&str>) -> ProductStatus {
+    let (cloud_id, cloud_name) = registry.cloud_of(id);
+    ProductStatus {
+        name: name.unwrap_or(id).to_owned(),
+        cloud_id,
+        cloud_name,
+        ..ProductStatus::default()
+    }
+}
+
 impl Builder<'_> {
     /// Every watched product is present, healthy until an event says otherwise, so that
     /// "absent" and "healthy" never look the same.
@@ -414,12 +425,7 @@ impl Builder<'_> {
             .iter()
             .filter(|(id, _)| self.watch.includes(id))
             .map(|(id, product)| {
-                let name = if product.name.is_empty() {
-                    id.clone()
-                } else {
-                    product.name.clone()
-                };
-                let (cloud_id, cloud_name) = registry.cloud_of(id);
+                let name = Some(product.name.as_str()).filter(|n| !n.is_empty());
                 let services = product
                     .services
                     .iter()
@@ -432,11 +438,8 @@ impl Builder<'_> {
                     })
                     .collect();
                 let status = ProductStatus {
-                    name,
-                    cloud_id,
-                    cloud_name,
                     services,
-                    ..ProductStatus::default()
+                    ..new_product(registry, id, name)
                 };
                 (id.clone(), status)
             })
@@ -467,16 +470,8 @@ impl Builder<'_> {
                     .get(id)
                     .map(|p| p.name.as_str())
                     .filter(|n| !n.is_empty());
-                let name = registry_name
-                    .or(event_name.filter(|n| !n.trim().is_empty()))
-                    .unwrap_or(id);
-                let (cloud_id, cloud_name) = registry.cloud_of(id);
-                ProductStatus {
-                    name: name.to_owned(),
-                    cloud_id,
-                    cloud_name,
-                    ..ProductStatus::default()
-                }
+                let name = registry_name.or(event_name.filter(|n| !n.trim().is_empty()));
+                new_product(registry, id, name)
             })
     }
 
