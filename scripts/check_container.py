@@ -31,7 +31,8 @@ import sys
 import time
 from pathlib import Path
 
-from deploylib import ROOT, CheckFailed, check_serves, free_port, http_get, running
+from deploylib import (ROOT, CheckFailed, check_serves, free_port, http_get, parse_dockerfile, running,
+                       split_stages, substitute)
 
 WORK = ROOT / "target" / "container"
 
@@ -46,56 +47,6 @@ def step(msg: str) -> None:
 
 
 # ----------------------------------------------------------------------------------- Dockerfile
-
-
-def parse_dockerfile(text: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs; continuation lines joined, comments and blanks dropped."""
-    instructions, pending = [], ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not pending and (not line or line.startswith("#")):
-            continue
-        if pending and line.startswith("#"):
-            continue  # comment lines inside a continued instruction are dropped by Docker
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        full = (pending + line).strip()
-        pending = ""
-        keyword, _, args = full.partition(" ")
-        instructions.append((keyword.upper(), args.strip()))
-    if pending:
-        raise CheckFailed("Dockerfile ends inside a continued line")
-    return instructions
-
-
-def substitute(value: str, variables: dict[str, str]) -> str:
-    def repl(m: re.Match) -> str:
-        name = m.group(1) or m.group(2)
-        if name not in variables:
-            raise CheckFailed(f"Dockerfile uses ${name}, which no ARG or ENV defines")
-        return variables[name]
-
-    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", repl, value)
-
-
-def split_stages(instructions):
-    """Global ARGs, then one dict per stage: name, image, instructions."""
-    global_args, stages = {}, []
-    for keyword, args in instructions:
-        if keyword == "FROM":
-            parts = args.split()
-            image = substitute(parts[0], global_args)
-            name = parts[2] if len(parts) == 3 and parts[1].upper() == "AS" else None
-            stages.append({"name": name, "image": image, "steps": []})
-        elif not stages:
-            if keyword != "ARG":
-                raise CheckFailed(f"{keyword} before the first FROM")
-            key, _, default = args.partition("=")
-            global_args[key] = default
-        else:
-            stages[-1]["steps"].append((keyword, args))
-    return global_args, stages
 
 
 def key_values(args: str) -> dict[str, str]:

@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from deploylib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, check_serves, free_port,
-                       running, simulator, upstream_flags)
+                       running, runtime_stage_values, simulator, upstream_flags)
 
 K8S = ROOT / "deploy" / "kubernetes"
 COMPOSE = ROOT / "deploy" / "compose"
@@ -58,7 +58,8 @@ def load_all(path: Path) -> list[dict]:
 
 
 def dockerfile_port() -> str:
-    return re.search(r"^EXPOSE\s+(\d+)", (ROOT / "Dockerfile").read_text(), re.M).group(1)
+    (port,) = runtime_stage_values("EXPOSE")
+    return port
 
 
 def alerts_job() -> str:
@@ -135,7 +136,7 @@ def check_pod_hardening(deployment: dict) -> None:
     (container,) = pod["containers"]
     csc = container.get("securityContext", {})
     check(psc.get("runAsNonRoot") is True and psc.get("runAsUser", 0) > 0, "pod runs as a non-root uid")
-    image_user = re.search(r"^USER\s+(\d+)", (ROOT / "Dockerfile").read_text(), re.M).group(1)
+    image_user = runtime_stage_values("USER")[-1].split(":")[0]
     check(str(psc.get("runAsUser")) == image_user, "runAsUser is the image's USER", image_user)
     check(psc.get("seccompProfile", {}).get("type") == "RuntimeDefault", "seccomp RuntimeDefault")
     check(pod.get("automountServiceAccountToken") is False, "no service account token mounted")

@@ -1,5 +1,6 @@
-"""Helpers shared by scripts/check_container.py and scripts/check_deploy.py: run the exporter
-the way a deployment file says, against the demo simulator, and probe it like an orchestrator."""
+"""Helpers shared by scripts/check_container.py and scripts/check_deploy.py: read the Dockerfile,
+run the exporter the way a deployment file says, against the demo simulator, and probe it like an
+orchestrator."""
 
 from __future__ import annotations
 
@@ -92,3 +93,62 @@ def check_serves(port: int, process: subprocess.Popen, what: str, liveness: str,
     status, body = http_get(base + metrics)
     if status != 200 or not re.search(r"^adobe_status_up 1$", body, re.M):
         raise CheckFailed(f"{what}: {metrics} answered {status} without `adobe_status_up 1`")
+
+
+# ---------------------------------------------------------------------------------- Dockerfile
+
+
+def parse_dockerfile(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs; continuation lines joined, comments and blanks dropped."""
+    instructions, pending = [], ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if pending and line.startswith("#"):
+            continue  # comment lines inside a continued instruction are dropped by Docker
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        full = (pending + line).strip()
+        pending = ""
+        keyword, _, args = full.partition(" ")
+        instructions.append((keyword.upper(), args.strip()))
+    if pending:
+        raise CheckFailed("Dockerfile ends inside a continued line")
+    return instructions
+
+
+def substitute(value: str, variables: dict[str, str]) -> str:
+    def repl(m: re.Match) -> str:
+        name = m.group(1) or m.group(2)
+        if name not in variables:
+            raise CheckFailed(f"Dockerfile uses ${name}, which no ARG or ENV defines")
+        return variables[name]
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", repl, value)
+
+
+def split_stages(instructions):
+    """Global ARGs, then one dict per stage: name, image, instructions."""
+    global_args, stages = {}, []
+    for keyword, args in instructions:
+        if keyword == "FROM":
+            parts = args.split()
+            image = substitute(parts[0], global_args)
+            name = parts[2] if len(parts) == 3 and parts[1].upper() == "AS" else None
+            stages.append({"name": name, "image": image, "steps": []})
+        elif not stages:
+            if keyword != "ARG":
+                raise CheckFailed(f"{keyword} before the first FROM")
+            key, _, default = args.partition("=")
+            global_args[key] = default
+        else:
+            stages[-1]["steps"].append((keyword, args))
+    return global_args, stages
+
+
+def runtime_stage_values(keyword: str) -> list[str]:
+    """The arguments of every `keyword` instruction in the Dockerfile's last (runtime) stage."""
+    _, stages = split_stages(parse_dockerfile((ROOT / "Dockerfile").read_text()))
+    return [args for k, args in stages[-1]["steps"] if k == keyword]
