@@ -24,7 +24,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,14 +31,7 @@ import tempfile
 import time
 import urllib.request
 
-CLIENT_ID = "demo-client"
-CLIENT_SECRET = "demo-secret"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from deploylib import DEMO_CLIENT_ID as CLIENT_ID, DEMO_CLIENT_SECRET as CLIENT_SECRET, free_port
 
 
 def raise_fd_limit():
