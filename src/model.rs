@@ -36,9 +36,9 @@ pub enum ParseError {
 ///
 /// An array or a scalar where an object belongs is an error, never "all green".
 pub fn parse_object<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, ParseError> {
-    match parse_top::<TopObject<T>>(what, body)? {
-        TopObject(Some(value)) => Ok(value),
-        TopObject(None) => Err(ParseError::Shape {
+    match parse_top::<MaybeObject<T>>(what, body)? {
+        MaybeObject(Some(value)) => Ok(value),
+        MaybeObject(None) => Err(ParseError::Shape {
             what,
             expected: "an object",
         }),
@@ -73,17 +73,6 @@ fn parse_top<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, 
             let normalised = serde_json::to_vec(&value).map_err(|_| json(first))?;
             serde_json::from_slice(&normalised).map_err(json)
         }
-    }
-}
-
-/// Top level of an object body: `None` when the body is valid JSON of another type.
-struct TopObject<T>(Option<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for TopObject<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_any(ObjectOrSkip(PhantomData))
-            .map(TopObject)
     }
 }
 
@@ -168,7 +157,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOrSkip<T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element::<Element<T>>()? {
+        while let Some(item) = seq.next_element::<MaybeObject<T>>()? {
             items.extend(item.0);
         }
         Ok(Some(items))
@@ -177,14 +166,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOrSkip<T> {
     skip_other_json!(None; bool, number, str, unit, map);
 }
 
-/// One list element: kept when it is an object, dropped otherwise.
-struct Element<T>(Option<T>);
+/// An object, or `None` when the value is valid JSON of another type: the top level of an
+/// object body, and each list element and map value (dropped when `None`).
+struct MaybeObject<T>(Option<T>);
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MaybeObject<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
             .deserialize_any(ObjectOrSkip(PhantomData))
-            .map(Element)
+            .map(MaybeObject)
     }
 }
 
@@ -303,7 +293,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for MapOrSkip<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = BTreeMap::new();
-        while let Some((key, value)) = map.next_entry::<String, Element<T>>()? {
+        while let Some((key, value)) = map.next_entry::<String, MaybeObject<T>>()? {
             if let Some(value) = value.0 {
                 entries.insert(key, value);
             }
