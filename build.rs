@@ -1,4 +1,5 @@
-//! Records the git revision and rustc version for `adobe_status_exporter_build_info`.
+//! Records the git revision and rustc version for `adobe_status_exporter_build_info` and
+//! `--version`.
 
 use std::process::Command;
 
@@ -21,6 +22,15 @@ fn main() {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    // What `--version` prints after the program name.
+    let mut long_version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    match (&revision, &rustc_version) {
+        (Some(rev), Some(rustc)) => long_version += &format!(" (revision {rev}, {rustc})"),
+        (Some(rev), None) => long_version += &format!(" (revision {rev})"),
+        (None, Some(rustc)) => long_version += &format!(" ({rustc})"),
+        (None, None) => {}
+    }
+    println!("cargo:rustc-env=ADOBE_STATUS_EXPORTER_LONG_VERSION={long_version}");
     println!(
         "cargo:rustc-env=ADOBE_STATUS_EXPORTER_REVISION={}",
         revision.unwrap_or_else(|| "unknown".into())

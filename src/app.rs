@@ -101,9 +101,17 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     }
 
     let addr = config.listen_socket_addr()?;
-    let listener = server::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = server::bind(addr).await.map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "cannot listen on {addr}: the port is already in use; \
+                 pick another with --web.listen-address (for example --web.listen-address=:{})",
+                addr.port().wrapping_add(1).max(1)
+            )
+        } else {
+            anyhow::Error::new(err).context(format!("cannot listen on {addr}"))
+        }
+    })?;
     let local = listener.local_addr().unwrap_or(addr);
     info!(
         address = %local,

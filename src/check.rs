@@ -65,18 +65,20 @@ fn summarise(out: &mut String, snapshot: &Snapshot) {
             (n > 0).then(|| format!("{n} {}", sev.label()))
         })
         .collect();
-    let total: u32 = snapshot
-        .products
-        .values()
-        .map(|p| p.ongoing_incidents())
-        .sum();
+    // One incident may hit several products: count incidents by id, severities per product.
+    let incidents = snapshot
+        .incidents
+        .iter()
+        .map(|i| i.incident_id.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let _ = writeln!(
         out,
-        "OK   events: {products} products watched, {total} ongoing incident(s) on {affected} product(s){}",
+        "OK   events: {products} products watched, {incidents} ongoing incident(s) affecting {affected} product(s){}",
         if by_severity.is_empty() {
             String::new()
         } else {
-            format!(" ({})", by_severity.join(", "))
+            format!(" (per product: {})", by_severity.join(", "))
         }
     );
     let in_progress: u32 = snapshot
@@ -117,4 +119,39 @@ fn unix_now() -> f64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_object;
+    use crate::snapshot::{derive, Registry, Watch};
+
+    #[test]
+    fn incidents_are_counted_once_however_many_products_they_hit() {
+        let events = parse_object(
+            "events",
+            br#"{"incidents":[
+              {"id":"i1","products":[
+                 {"id":"p1","severity":"Major","status":"Opened"},
+                 {"id":"p2","severity":"Minor","status":"Opened"}]},
+              {"id":"i2","products":[{"id":"p3","severity":"Minor","status":"Opened"}]}]}"#,
+        )
+        .unwrap();
+        let snapshot = derive(
+            &Registry::default(),
+            &events,
+            &[],
+            &Watch::all(),
+            1_800_000_000.0,
+        );
+        let mut out = String::new();
+        summarise(&mut out, &snapshot);
+        assert!(
+            out.contains(
+                "2 ongoing incident(s) affecting 3 product(s) (per product: 1 major, 2 minor)"
+            ),
+            "{out}"
+        );
+    }
 }

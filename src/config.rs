@@ -1,4 +1,4 @@
-//! Command line and environment (design §2): clap derive, then validation into [`Config`].
+//! Command line and environment (README "Flags"): clap derive, then validation into [`Config`].
 //!
 //! Every problem becomes one [`ConfigError`] line naming the flag; `main` prints it and exits
 //! with status 2 before anything binds a port. The client secret is only ever read from a
@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub const DEFAULT_SCOPES: &str = "creative_cloud, openid, additional_info.ownerOrg, AdobeID, org.read, read_organizations, additional_info.roles, gnav, additional_info.company, additional_info.projectedProductContext";
 pub const DEFAULT_IMS_URL: &str = "https://ims-na1.adobelogin.com/ims/token/v3";
 pub const DEFAULT_STATUS_URL: &str = "https://status.adobe.io";
-/// A public constant shared by every customer (digest §1.3), not a secret.
+/// A public constant shared by every customer (docs/adobe-status-api.md §1.3), not a secret.
 pub const DEFAULT_API_KEY: &str = "StatusAdobeIOClient";
 /// Environment variable holding the secret itself; deliberately not a flag.
 pub const SECRET_ENV: &str = "ADOBE_CLIENT_SECRET";
@@ -36,7 +36,7 @@ Durations accept forms like 30s, 5m, 1h. Sizes accept bytes or KiB/MiB suffixes.
 #[derive(Parser)]
 #[command(
     name = "adobe_status_exporter",
-    version,
+    version = env!("ADOBE_STATUS_EXPORTER_LONG_VERSION"),
     about = "Prometheus exporter for the Adobe Status API: incidents and maintenances per Adobe product and service",
     after_help = AFTER_HELP,
     args_override_self = true
@@ -239,6 +239,8 @@ pub struct Config {
     pub log_json: bool,
     pub mode: Mode,
     pub check: bool,
+    /// Problems worth a warning but not a refusal, logged once logging is up.
+    pub warnings: Vec<String>,
 }
 
 /// What the command line asks for.
@@ -312,11 +314,13 @@ impl Args {
                 ));
             }
         }
-        let web = match &self.web_config_file {
+        let mut warnings = Vec::new();
+        let mut web = match &self.web_config_file {
             Some(path) => crate::web_config::WebSecurity::load(path)
                 .map_err(|e| invalid("--web.config.file", e.to_string()))?,
             None => crate::web_config::WebSecurity::default(),
         };
+        warnings.append(&mut web.warnings);
         let ims_url = parse_url("--adobe.ims-url", &self.ims_url)?;
         let status_url = parse_url("--adobe.status-url", &self.status_url)?;
         if self.api_key.trim().is_empty() {
@@ -391,7 +395,11 @@ impl Args {
                 .map(|id| id.trim().to_owned())
                 .filter(|id| !id.is_empty())
                 .ok_or(ConfigError::MissingClientId)?;
-            let client_secret = read_secret(self.client_secret_file.as_ref(), env(SECRET_ENV))?;
+            let client_secret = read_secret(
+                self.client_secret_file.as_ref(),
+                env(SECRET_ENV),
+                &mut warnings,
+            )?;
             (
                 Credentials {
                     client_id,
@@ -421,6 +429,7 @@ impl Args {
             log_json: self.log_format == "json",
             mode,
             check: self.check,
+            warnings,
         })
     }
 }
@@ -428,6 +437,7 @@ impl Args {
 fn read_secret(
     file: Option<&PathBuf>,
     env_value: Option<String>,
+    warnings: &mut Vec<String>,
 ) -> Result<SecretString, ConfigError> {
     match (file, env_value) {
         (Some(_), Some(_)) => Err(ConfigError::TwoSecrets),
@@ -449,12 +459,33 @@ fn read_secret(
             })?;
             let secret = SecretString::from(raw.trim());
             if secret.expose_secret().is_empty() {
-                Err(ConfigError::EmptySecretFile { path: shown })
-            } else {
-                Ok(secret)
+                return Err(ConfigError::EmptySecretFile { path: shown });
             }
+            warnings.extend(world_readable_warning(path));
+            Ok(secret)
         }
     }
+}
+
+/// A secret file any local user can read still works, but deserves one line saying how to fix it.
+#[cfg(unix)]
+fn world_readable_warning(path: &std::path::Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o004 != 0).then(|| {
+        format!(
+            "--adobe.client-secret-file: {} is readable by every local user (mode {mode:04o}); \
+             let only the user the exporter runs as read it: chmod 600 {} (on Kubernetes: defaultMode: 0400 \
+             or 0440 with fsGroup on the secret volume)",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn world_readable_warning(_path: &std::path::Path) -> Option<String> {
+    None
 }
 
 fn resolve_listen(raw: &str) -> Result<SocketAddr, ConfigError> {

@@ -1,10 +1,10 @@
 //! Adobe IMS token cache: OAuth server-to-server (client credentials) access tokens.
 //!
 //! There is no refresh token: a new token is requested with the same credentials shortly
-//! before the old one expires (digest §1.1). Callers share one in-flight request (the state
-//! lock is held across it), a token that got a 401 is dropped once (by generation, so two
-//! requests failing with the same token cost one re-auth), and IMS failures back off
-//! exponentially instead of being retried on every scrape.
+//! before the old one expires (docs/adobe-status-api.md §1.2). Callers share one in-flight
+//! request (the state lock is held across it), a token that got a 401 is dropped once (by
+//! generation, so two requests failing with the same token cost one re-auth), and IMS failures
+//! back off exponentially instead of being retried on every scrape.
 //!
 //! The secret is exposed only while building the form body: never in a URL, a log line, an
 //! error or `Debug` output.
@@ -16,7 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
-use tracing::{debug, info, warn};
+use tracing::{debug, info};
 
 use crate::config::Credentials;
 use crate::http;
@@ -187,7 +187,8 @@ impl TokenCache {
             Err(err) => {
                 state.failures = state.failures.saturating_add(1);
                 let backoff = backoff(state.failures);
-                warn!(error = %err, retry_in_seconds = backoff.as_secs(), "Adobe IMS token request failed");
+                // At debug: the refresh that needed the token reports it in its failure line.
+                debug!(error = %err, retry_in_seconds = backoff.as_secs(), "Adobe IMS token request failed");
                 state.retry_at = Some((Instant::now() + backoff, err.clone()));
                 Err(err)
             }

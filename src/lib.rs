@@ -1,11 +1,12 @@
 //! adobe_status_exporter: a Prometheus exporter for the Adobe Status API.
 //!
-//! Data flow (design §3): a scrape of the telemetry path asks the [`refresh`] gate for data;
-//! when the cache is older than `--status.min-interval` one refresh runs through the
+//! Data flow (docs/architecture.md): a scrape of the telemetry path asks the [`refresh`] gate
+//! for data; when the cache is older than `--status.min-interval` one refresh runs through the
 //! [`status_api`] client (with an [`ims`] token and the [`rate_limit`] budget), the bodies are
 //! read by the tolerant [`model`], turned into a [`snapshot`] by pure functions, and encoded
-//! by [`metrics`] (and deflated once per refresh by [`gzip`]). [`server`] is the HTTP surface, [`app`] the wiring, [`demo`] the simulated
-//! Adobe used by `--demo` and the end-to-end tests.
+//! by [`metrics`] (and deflated once per refresh by [`gzip`]). [`server`] is the HTTP surface,
+//! [`app`] the wiring, [`demo`] the simulated Adobe used by `--demo` and the end-to-end tests.
+//! What the exporter relies on from Adobe's API is in docs/adobe-status-api.md.
 
 pub mod app;
 pub mod check;

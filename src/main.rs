@@ -21,6 +21,9 @@ fn main() -> ExitCode {
         eprintln!("adobe_status_exporter: {err}");
         return ExitCode::from(2);
     }
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -34,8 +37,8 @@ fn main() -> ExitCode {
     match runtime.block_on(app::run(*config)) {
         Ok(code) => code,
         Err(err) => {
+            // Logging is up, so the log line is the one place the reason goes (on stderr).
             tracing::error!(error = format!("{err:#}"), "exiting");
-            eprintln!("adobe_status_exporter: {err:#}");
             ExitCode::FAILURE
         }
     }

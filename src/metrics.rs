@@ -1,4 +1,4 @@
-//! Metrics (design §4): the exporter's own counters in a long-lived registry, and the Adobe
+//! Metrics (README "Metrics"): the exporter's own counters in a long-lived registry, and the Adobe
 //! data series encoded from the current [`Snapshot`] by a collector.
 //!
 //! Data series are never kept in long-lived gauges: the exposition holds exactly what the

@@ -1,4 +1,5 @@
-//! Tolerant wire model of the Adobe Status API (digest §3, pitfalls §7).
+//! Tolerant wire model of the Adobe Status API (docs/adobe-status-api.md §4,
+//! pitfalls 1, 2, 4, 13, 16).
 //!
 //! Nothing in the upstream schemas is required, real and example bodies carry unknown keys,
 //! enum values drift (`Reopened`, lower case, `Canceled`/`Cancelled`) and timestamps come as
@@ -522,7 +523,8 @@ pub struct MaintenanceProduct {
 }
 
 /// The latest entry of a history: greatest parseable `messageTime`, ties and unparseable
-/// times resolved by array order (later wins), as the order is not guaranteed (pitfall 10).
+/// times resolved by array order (later wins), as the order is not guaranteed
+/// (docs/adobe-status-api.md §7.7, pitfall 9).
 pub fn latest(history: &[HistoryEntry]) -> Option<&HistoryEntry> {
     let timed = history
         .iter()

@@ -1,6 +1,6 @@
 //! The upstream request budget: a sliding window of `max` requests per 5 s shared by every
 //! Status API call (retries included), plus the "do not call before" deadline of a 429's
-//! `Retry-After` (digest §2).
+//! `Retry-After` (docs/adobe-status-api.md §2).
 //!
 //! A sliding log is exact ("never more than N in any 5 s"), which a token bucket with a
 //! burst of N is not (it admits up to 2N across a window boundary); with N ≤ 50 the log is

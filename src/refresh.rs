@@ -1,4 +1,4 @@
-//! The refresh gate between scrapes and Adobe (design §3).
+//! The refresh gate between scrapes and Adobe (docs/architecture.md).
 //!
 //! - A scrape within `--status.min-interval` of the last refresh attempt is served from cache.
 //! - Otherwise one refresh starts in its own task; every scrape that arrives meanwhile waits
@@ -135,13 +135,16 @@ impl Refresher {
                 tokio::time::timeout(this.intervals.refresh_timeout, this.refresh_events()).await;
             match outcome {
                 Ok(Ok(_)) => {}
-                Ok(Err(err)) => this.record_failure(err.reason(), &err.to_string()),
+                Ok(Err(err)) => {
+                    this.record_failure(err.reason(), &err.to_string(), err.retry_after());
+                }
                 Err(_) => this.record_failure(
                     FailureReason::Timeout,
                     &format!(
                         "refresh did not finish within {:?}",
                         this.intervals.refresh_timeout
                     ),
+                    None,
                 ),
             }
             let mut gate = this.gate.lock().unwrap_or_else(|e| e.into_inner());
@@ -192,13 +195,26 @@ impl Refresher {
         self.published.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn record_failure(&self, reason: FailureReason, message: &str) {
+    /// The one log line of a failed refresh: why, which call (the error starts with it), and
+    /// what scrapes get meanwhile.
+    fn record_failure(&self, reason: FailureReason, message: &str, retry_after: Option<Duration>) {
         self.metrics.refresh_failed(reason);
-        self.write().last_attempt_ok = false;
+        let data_age = {
+            let mut published = self.write();
+            published.last_attempt_ok = false;
+            published.last_success.map(|(at, _)| at.elapsed().as_secs())
+        };
         warn!(
             reason = reason.label(),
             error = message,
-            "refresh of Adobe events failed; serving the last good data"
+            retry_after_seconds = retry_after.map(|d| d.as_secs()),
+            serving = if data_age.is_some() {
+                "the last good data, adobe_status_up 0"
+            } else {
+                "no data yet, adobe_status_up 0"
+            },
+            data_age_seconds = data_age,
+            "refresh of Adobe status failed"
         );
     }
 
@@ -212,8 +228,23 @@ impl Refresher {
             self.client.fetch(Api::Scheduled),
         );
         let (mut registry, mut registry_errors) = registry;
-        let events: Events = parse(Api::Events, events?, model::parse_object)?;
-        let scheduled: Vec<Maintenance> = parse(Api::Scheduled, scheduled?, model::parse_list)?;
+        let parsed = events
+            .and_then(|body| parse(Api::Events, body, model::parse_object))
+            .and_then(|events| {
+                scheduled
+                    .and_then(|body| parse(Api::Scheduled, body, model::parse_list))
+                    .map(|scheduled| (events, scheduled))
+            });
+        let (events, scheduled): (Events, Vec<Maintenance>) = match parsed {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                // The caller logs the failure once; registry parts usually failed the same way.
+                for error in &registry_errors {
+                    debug!(error = error.as_str(), "registry refresh failed too");
+                }
+                return Err(err);
+            }
+        };
         let now = unix(SystemTime::now());
         if snapshot::has_unknown_title_tokens(&registry, &events, &scheduled, now) {
             let (refreshed, errors) = self.refresh_registry(true).await;
@@ -236,6 +267,12 @@ impl Refresher {
                 message: "deriving or encoding the snapshot failed".to_owned(),
             });
         };
+        if !registry_errors.is_empty() {
+            warn!(
+                errors = registry_errors.join("; "),
+                "registry refresh failed; keeping the last good copy of the failed parts"
+            );
+        }
         let summary = encoded.summary();
         let recovered = {
             let mut published = self.write();
@@ -324,12 +361,6 @@ impl Refresher {
         let changed = fresh.iter().any(|f| *f);
         for (i, _) in fresh.iter().enumerate().filter(|(_, f)| **f) {
             cache.fetched_at[i] = Some(Instant::now());
-        }
-        for error in &errors {
-            warn!(
-                error = error.as_str(),
-                "registry refresh failed; keeping the last good copy"
-            );
         }
         if changed {
             cache.derived = Arc::new(Registry::build(&cache.parts));

@@ -1,4 +1,4 @@
-//! HTTP surface (design §5) on hyper 1: `/`, the telemetry path, `/-/healthy`, `/-/ready`;
+//! HTTP surface (README "HTTP endpoints") on hyper 1: `/`, the telemetry path, `/-/healthy`, `/-/ready`;
 //! 404 and 405 for the rest; a header-read timeout and a small request buffer so idle or slow
 //! clients cannot pin connections; graceful shutdown that lets in-flight scrapes finish.
 
@@ -23,7 +23,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, error, info, warn};
 
 use crate::metrics::{self, ExporterMetrics};
@@ -112,7 +112,7 @@ pub async fn serve(
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            accepted = accept(&listener) => {
                 let (stream, peer) = match accepted {
                     Ok(pair) => pair,
                     Err(err) => {
@@ -377,9 +377,31 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::bind(addr).await
 }
 
+/// Accept one connection, with `TCP_NODELAY` set: a response goes out as head, shared body
+/// chunks and tail, and without it the short last segment waits for the client's delayed ACK
+/// (about 40 ms per keep-alive request at some body sizes).
+async fn accept(listener: &TcpListener) -> std::io::Result<(TcpStream, SocketAddr)> {
+    let (stream, peer) = listener.accept().await?;
+    if let Err(err) = stream.set_nodelay(true) {
+        debug!(%peer, error = %err, "cannot set TCP_NODELAY");
+    }
+    Ok((stream, peer))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn accepted_connections_have_nodelay() {
+        let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = TcpStream::connect(addr).await.unwrap();
+        // The client side keeps the default, so the assertion below is about `accept`.
+        assert!(!client.nodelay().unwrap());
+        let (accepted, _) = accept(&listener).await.unwrap();
+        assert!(accepted.nodelay().unwrap());
+    }
     use crate::config::{Command, Config};
     use http_body_util::BodyExt;
 

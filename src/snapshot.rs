@@ -1,4 +1,4 @@
-//! Pure derivation: upstream registry + events → [`Snapshot`] (digest §6.3).
+//! Pure derivation: upstream registry + events → [`Snapshot`] (docs/adobe-status-api.md §7).
 //!
 //! No I/O and no clock here: `now` is passed in, so every rule (ongoing vs closed, severity
 //! fallback to history, maintenance de-duplication, service and region attribution) is
@@ -528,7 +528,7 @@ impl Builder<'_> {
         }
     }
 
-    /// Services of `product_id` hit by this incident, with names (digest §6.3 "Per service").
+    /// Services of `product_id` hit by this incident, with names (docs/adobe-status-api.md §7.3).
     fn incident_services(
         &self,
         incident: &model::Incident,
@@ -615,7 +615,7 @@ impl Builder<'_> {
     }
 }
 
-/// Is this (incident, product) pair still open? (digest §6.3)
+/// Is this (incident, product) pair still open? (docs/adobe-status-api.md §7.1)
 fn incident_is_ongoing(
     product: &model::IncidentProduct,
     latest: Option<&HistoryEntry>,

@@ -1,4 +1,5 @@
-//! Adobe Status API client: authenticated, budgeted, size-capped GETs (digest §1.2, §1.3, §2).
+//! Adobe Status API client: authenticated, budgeted, size-capped GETs
+//! (docs/adobe-status-api.md §1.3, §1.4, §2, §3).
 //!
 //! Every request carries the bearer token and the API key both as `x-api-key` header and as
 //! `api_key` query parameter (the spec and the newest samples disagree on where it goes).
@@ -11,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
-use tracing::{debug, warn};
+use tracing::debug;
 
 use crate::http::{self, BodyError};
 use crate::ims::{AccessToken, TokenCache, TokenError};
@@ -62,6 +63,18 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// How long Adobe (or the local budget, after a 429) asked us to wait, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Throttled { retry_after, .. }
+            | FetchError::Budget {
+                denied: Denied::RetryAfter(retry_after),
+                ..
+            } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// The `reason` label of a refresh that failed with this error.
     pub fn reason(&self) -> FailureReason {
         match self {
@@ -185,7 +198,8 @@ impl StatusClient {
             let retry_after = parse_retry_after(answer.retry_after.as_deref(), SystemTime::now())
                 .unwrap_or(DEFAULT_RETRY_AFTER);
             self.budget.block_for(Instant::now(), retry_after);
-            warn!(
+            // Reported once, in the refresh's failure line.
+            debug!(
                 api = name,
                 retry_after_seconds = retry_after.as_secs(),
                 "throttled by Adobe (HTTP 429)"

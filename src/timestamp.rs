@@ -1,4 +1,4 @@
-//! Lenient timestamp parsing (digest pitfall 4).
+//! Lenient timestamp parsing (docs/adobe-status-api.md §6, pitfall 4).
 //!
 //! The API never states a format and mixes them: strings and integers, epoch seconds and
 //! milliseconds, RFC 3339 with or without fraction, ISO without a zone, bare dates, and

@@ -74,6 +74,8 @@ struct TlsFormat {
 pub struct WebSecurity {
     pub tls: Option<Arc<ServerConfig>>,
     pub auth: Option<Arc<BasicAuth>>,
+    /// Accepted but worth a warning line at start-up.
+    pub warnings: Vec<String>,
 }
 
 impl WebSecurity {
@@ -116,12 +118,27 @@ impl WebSecurity {
             .tls_server_config
             .map(|tls| tls_config(tls, base))
             .transpose()?;
+        let mut warnings = Vec::new();
         let auth = if file.basic_auth_users.is_empty() {
             None
         } else {
-            Some(Arc::new(BasicAuth::new(file.basic_auth_users)?))
+            let auth = BasicAuth::new(file.basic_auth_users)?;
+            if auth.cost > SLOW_BCRYPT_COST {
+                warnings.push(format!(
+                    "basic_auth_users: bcrypt cost {} makes every login that is not cached yet \
+                     take about {}x as long as at cost 10 (tens of milliseconds there); \
+                     cost 10 to 12 is the usual choice",
+                    auth.cost,
+                    1u64 << (auth.cost - 10).min(30)
+                ));
+            }
+            Some(Arc::new(auth))
         };
-        Ok(WebSecurity { tls, auth })
+        Ok(WebSecurity {
+            tls,
+            auth,
+            warnings,
+        })
     }
 }
 
@@ -250,6 +267,9 @@ fn protocol_versions(
 
 // === Basic auth ===
 
+/// Above this bcrypt cost a start-up warning says what each uncached login costs.
+const SLOW_BCRYPT_COST: u32 = 12;
+
 /// Successful logins remembered so that a scrape does not pay bcrypt every time.
 const CACHE_LIMIT: usize = 64;
 
@@ -264,9 +284,12 @@ pub enum AuthOutcome {
 /// of bad passwords cannot starve the server's CPU.
 pub struct BasicAuth {
     users: BTreeMap<String, String>,
-    /// Hash of a random password at the users' cost: unknown users are checked against it so
-    /// that their answers take as long as a wrong password for a real user.
+    /// The costliest user's hash: unknown users are checked against it (and denied whatever
+    /// the result) so that their answers take as long as a wrong password for a real user.
+    /// Reusing a real hash keeps bcrypt work off the start-up path.
     dummy_hash: String,
+    /// The highest bcrypt cost among the users.
+    cost: u32,
     /// Successful `Authorization` header values; cleared when full.
     cache: Mutex<HashMap<String, ()>>,
     permits: Semaphore,
@@ -294,18 +317,16 @@ impl BasicAuth {
                 )));
             }
         }
-        let cost = users
+        let (cost, dummy_hash) = users
             .values()
-            .filter_map(|h| h.parse::<bcrypt::HashParts>().ok())
-            .map(|parts| parts.get_cost())
-            .max()
-            .unwrap_or(bcrypt::DEFAULT_COST);
-        // Its password does not matter: an unknown user is denied whatever the result.
-        let dummy_hash = bcrypt::hash("unknown user", cost)
-            .map_err(|e| WebConfigError::Invalid(format!("basic_auth_users: {e}")))?;
+            .filter_map(|h| Some((h.parse::<bcrypt::HashParts>().ok()?.get_cost(), h)))
+            .max_by_key(|(cost, _)| *cost)
+            .map(|(cost, hash)| (cost, hash.clone()))
+            .ok_or_else(|| WebConfigError::Invalid("basic_auth_users: no users".into()))?;
         Ok(BasicAuth {
             users,
             dummy_hash,
+            cost,
             cache: Mutex::new(HashMap::new()),
             permits: Semaphore::new(2),
         })
@@ -414,6 +435,26 @@ mod tests {
             .unwrap()
             .get_cost();
         assert_eq!(cost, 4);
+    }
+
+    #[test]
+    fn a_slow_bcrypt_cost_is_a_warning_and_costs_nothing_at_start() {
+        let base = Path::new("/nonexistent");
+        let fast = bcrypt::hash("pw", 4).unwrap();
+        // Only the cost field changes: parsing the file must not hash at that cost.
+        let slow = fast.replacen("$04$", "$31$", 1);
+        let warnings = |hash: &str| {
+            WebSecurity::parse(&format!("basic_auth_users:\n  u: '{hash}'\n"), base)
+                .unwrap()
+                .warnings
+        };
+        assert!(warnings(&fast).is_empty());
+        let slow_warnings = warnings(&slow);
+        assert_eq!(slow_warnings.len(), 1);
+        assert!(
+            slow_warnings[0].contains("bcrypt cost 31"),
+            "{slow_warnings:?}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ The JSON files are committed; this script is their source. Edit it, then run
     scripts/monitoring/build_dashboards.py          # rewrite dashboards/*.json
     scripts/monitoring/build_dashboards.py --check  # fail if they are out of date (CI)
 
-Conventions (docs/monitoring.md, shared conventions §3.3): a `datasource` variable and every
+Conventions (docs/monitoring.md): a `datasource` variable and every
 panel and target referencing `${datasource}` (never `__inputs`/`${DS_...}`), `job` and `instance`
 variables used by every query, `$__rate_interval` in every rate/increase, a unit, title and
 description on every panel, fixed uids, tags. Names are joined from the *_info series.

@@ -3,7 +3,7 @@
 //!
 //! The registry is generated from a fixed internal seed, not from [`super::SimulatorConfig::seed`],
 //! so product and service ids stay the same whichever scenario seed a test uses. Names follow the
-//! real Adobe products listed in the API digest; the anchors the digest confirms (503461 Experience
+//! real Adobe products (docs/adobe-status-api.md); the anchors that document confirms (503461 Experience
 //! Cloud, 503462 Analytics, 503472 Experience Manager, 503491 Marketo Engage) are kept, and the three
 //! products the Postman tests exempt (503496, 503507, 503509) lack services, environments and regions.
 

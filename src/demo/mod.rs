@@ -1,7 +1,7 @@
 //! Simulated Adobe IMS + Status API, for `--demo` mode and end-to-end tests.
 //!
 //! The real Adobe API is not reachable from tests, so this module stands in for it and speaks
-//! its wire format exactly as `adobe-status-api.md` describes it (camelCase DTOs, string
+//! its wire format exactly as `docs/adobe-status-api.md` describes it (camelCase DTOs, string
 //! timestamps in several forms, per-product severity and status, history entries, the messages
 //! API), behind an OAuth client-credentials token endpoint, the `StatusAdobeIOClient` API key
 //! check and a per-token rate limit. The exporter talks to it with its normal client.

@@ -306,15 +306,15 @@ impl LiveScenario {
                     step(-40 * MINUTE, "Discovery", "Potential", INC_MSG_DISCOVERY),
                     step(-32 * MINUTE, "Opened", "Minor", INC_MSG_OPENED),
                     step(-18 * MINUTE, "Opened", "Major", INC_MSG_ESCALATED),
-                    step(15 * MINUTE, "Opened", "Minor", INC_MSG_MITIGATED),
-                    step(24 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
+                    step(14 * MINUTE, "Opened", "Minor", INC_MSG_MITIGATED),
+                    step(20 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
                 ],
             ),
             (
                 second,
                 vec![
                     step(-30 * MINUTE, "Opened", "Minor", INC_MSG_OPENED),
-                    step(6 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
+                    step(3 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
                 ],
             ),
         ];
@@ -322,15 +322,16 @@ impl LiveScenario {
             third,
             vec![
                 step(-9 * MINUTE, "Discovery", "Potential", INC_MSG_DISCOVERY),
-                step(4 * MINUTE, "Opened", "Minor", INC_MSG_OPENED),
-                step(14 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
+                // The first visible change, half a minute in: a demo shows life at once.
+                step(30, "Opened", "Minor", INC_MSG_OPENED),
+                step(11 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
             ],
         )];
         let s3 = vec![(
             fourth,
             vec![
                 step(-95 * MINUTE, "Opened", "Minor", INC_MSG_OPENED),
-                step(10 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
+                step(7 * MINUTE, "Closed", "Minor", INC_MSG_CLOSED),
             ],
         )];
         [s1, s2, s3]
@@ -974,6 +975,52 @@ mod tests {
             .incidents
             .iter()
             .any(|i| i.products.len() == 2 && i.products[0].severity != i.products[1].severity));
+    }
+
+    /// What a watcher of `/metrics` sees change: ongoing (incident, product, severity) and
+    /// maintenance states.
+    fn visible(s: &Snapshot) -> Vec<String> {
+        let mut v: Vec<String> = s
+            .incidents
+            .iter()
+            .flat_map(|i| i.products.iter().map(move |p| (i, p)))
+            .filter(|(_, p)| p.status != "Closed" && p.status != "Dismissed")
+            .map(|(i, p)| format!("{} {} {} {}", i.id, p.product_id, p.status, p.severity))
+            .chain(
+                s.maintenances
+                    .iter()
+                    .map(|m| format!("{} {}", m.id, m.status)),
+            )
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_demo_changes_within_its_first_minute_and_every_few_minutes_after() {
+        for seed in [42, 1, 7, 99, 2024, 31337] {
+            let (sc, clock) = scenario(seed);
+            assert_ne!(
+                visible(&sc.at(&clock, 0)),
+                visible(&sc.at(&clock, 60)),
+                "seed {seed}: nothing changed in the first minute"
+            );
+            let mut last_change = 0;
+            let mut longest_quiet = 0;
+            let mut before = visible(&sc.at(&clock, 0));
+            for t in (10..=HOUR).step_by(10) {
+                let now = visible(&sc.at(&clock, t));
+                if now != before {
+                    longest_quiet = longest_quiet.max(t - last_change);
+                    last_change = t;
+                    before = now;
+                }
+            }
+            assert!(
+                longest_quiet <= 10 * MINUTE,
+                "seed {seed}: {longest_quiet} s without a change in the first hour"
+            );
+        }
     }
 
     #[test]

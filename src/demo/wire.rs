@@ -1,6 +1,6 @@
 //! Rendering of the simulator's model into the Status API's JSON wire format.
 //!
-//! Field names, nesting and types follow the API digest exactly: camelCase names, string
+//! Field names, nesting and types follow docs/adobe-status-api.md (§4–§6) exactly: camelCase names, string
 //! timestamps except the integer `messageTime` of maintenance history, `cloudProducts` as
 //! objects in the registry but as id strings in events, the singular-named arrays
 //! (`offering`, `region`, `environment`), `regionId` (an array) in the registry versus

@@ -1,4 +1,4 @@
-//! Derivation rules on plain data (digest §6.3 and pitfalls 5, 8, 9, 12, 13).
+//! Derivation rules on plain data (docs/adobe-status-api.md §7; pitfalls 2, 3, 5, 7–11).
 
 use super::*;
 use crate::model::{parse_list, parse_object};
