@@ -11,22 +11,25 @@ ARG RUST_VERSION=1.95
 
 FROM rust:${RUST_VERSION}-bookworm AS builder
 WORKDIR /src
-# Dependencies first, in their own layer, so a source edit does not rebuild them. The manifest
-# names a bench target, so it needs a stub of that file too.
+# Dependencies first, in their own layer, so a source edit does not rebuild them. The workspace
+# has two crates (the exporter and the demo simulator it embeds), and the exporter's manifest names
+# a bench target, so each gets stubs of its sources.
 COPY Cargo.toml Cargo.lock build.rs ./
-RUN mkdir -p src benches \
+COPY crates/adobe-status-sim/Cargo.toml ./crates/adobe-status-sim/
+RUN mkdir -p src benches crates/adobe-status-sim/src \
     && echo 'fn main() {}' > src/main.rs \
-    && touch src/lib.rs \
+    && touch src/lib.rs crates/adobe-status-sim/src/lib.rs \
     && echo 'fn main() {}' > benches/pipeline.rs \
     && cargo build --release --locked \
-    && rm -rf src
+    && rm -rf src crates/adobe-status-sim/src
 COPY src ./src
+COPY crates/adobe-status-sim/src ./crates/adobe-status-sim/src
 # No .git in the build context: the revision for adobe_status_exporter_build_info comes in here.
 ARG REVISION=unknown
 ENV ADOBE_STATUS_EXPORTER_REVISION=${REVISION}
 # touch: the stub build is newer than the copied sources, which could look up to date. (Here
 # build.rs re-runs anyway, as there is no .git, and that alone rebuilds the crate.)
-RUN touch src/main.rs src/lib.rs \
+RUN touch src/main.rs src/lib.rs crates/adobe-status-sim/src/lib.rs \
     && cargo build --release --locked
 
 # distroless/cc: glibc, libgcc and the CA certificates reqwest/rustls trusts; nothing else.

@@ -9,11 +9,12 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use adobe_status_exporter::demo::{Simulator, SimulatorConfig};
 use adobe_status_exporter::gzip::Segment;
 use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
-use adobe_status_exporter::model::{self, Events, Maintenance, Messages, NamedRef, Product};
-use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
+use adobe_status_exporter::pipeline::{self, EventFeeds};
+use adobe_status_exporter::snapshot::{derive, Registry, Watch};
+use adobe_status_exporter::upstream::Api;
+use adobe_status_sim::{Simulator, SimulatorConfig};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 
 const NOW: f64 = 1_800_000_000.0;
@@ -22,10 +23,13 @@ const NOW: f64 = 1_800_000_000.0;
 struct Bodies {
     events: Vec<u8>,
     scheduled: Vec<u8>,
-    products: Vec<u8>,
-    clouds: Vec<u8>,
-    regions: Vec<u8>,
-    messages: Vec<u8>,
+    registry: Vec<(Api, Vec<u8>)>,
+}
+
+impl Bodies {
+    fn registry_len(&self) -> usize {
+        self.registry.iter().map(|(_, body)| body.len()).sum()
+    }
 }
 
 fn fetch_bodies(scale: u32) -> Bodies {
@@ -57,9 +61,11 @@ fn fetch_bodies(scale: u32) -> Bodies {
             .map(|b| serde_json::from_slice(&b).unwrap())
             .unwrap();
         let token = token["access_token"].as_str().unwrap().to_owned();
-        let get = |path: &'static str| {
+        // The paths production asks for.
+        let get = |api: Api| {
+            let path = api.path();
             let request = client
-                .get(format!("{}/api/v1/{path}", sim.status_url()))
+                .get(format!("{}{path}", sim.status_url().trim_end_matches('/')))
                 .bearer_auth(&token)
                 .header("x-api-key", "StatusAdobeIOClient");
             async move {
@@ -72,13 +78,14 @@ fn fetch_bodies(scale: u32) -> Bodies {
                 response.bytes().await.unwrap().to_vec()
             }
         };
+        let mut registry = Vec::new();
+        for api in Api::REGISTRY {
+            registry.push((api, get(api).await));
+        }
         let bodies = Bodies {
-            events: get("events").await,
-            scheduled: get("events/scheduled").await,
-            products: get("products").await,
-            clouds: get("clouds").await,
-            regions: get("regions").await,
-            messages: get("messages").await,
+            events: get(Api::Events).await,
+            scheduled: get(Api::Scheduled).await,
+            registry,
         };
         sim.shutdown();
         bodies
@@ -86,19 +93,11 @@ fn fetch_bodies(scale: u32) -> Bodies {
 }
 
 fn parse_registry(b: &Bodies) -> Registry {
-    Registry::build(&RegistryParts {
-        clouds: model::parse_list("clouds", &b.clouds).ok(),
-        products: model::parse_list::<Product>("products", &b.products).ok(),
-        regions: model::parse_list::<NamedRef>("regions", &b.regions).ok(),
-        messages: model::parse_list::<Messages>("messages", &b.messages).ok(),
-    })
+    pipeline::registry_from_bodies(b.registry.iter().map(|(api, body)| (*api, body.as_slice()))).0
 }
 
-fn parse_events(b: &Bodies) -> (Events, Vec<Maintenance>) {
-    (
-        model::parse_object("events", &b.events).unwrap(),
-        model::parse_list("scheduled", &b.scheduled).unwrap(),
-    )
+fn parse_events(b: &Bodies) -> EventFeeds {
+    pipeline::parse_events(&b.events, &b.scheduled).unwrap()
 }
 
 fn scrape_view(snapshot: &Arc<EncodedSnapshot>) -> ScrapeView {
@@ -114,18 +113,23 @@ fn pipeline(c: &mut Criterion) {
     for scale in [1_u32, 10, 100] {
         let bodies = fetch_bodies(scale);
         let registry = parse_registry(&bodies);
-        let (events, scheduled) = parse_events(&bodies);
-        let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), NOW);
+        let feeds = parse_events(&bodies);
+        let snapshot = derive(
+            &registry,
+            &feeds.events,
+            &feeds.scheduled,
+            &Watch::all(),
+            NOW,
+        );
         let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot.clone())).unwrap());
         let metrics = Arc::new(ExporterMetrics::new());
         let exposition = encode(&metrics, scrape_view(&encoded)).unwrap().to_text();
         eprintln!(
-            "scale {scale}: events {} B, scheduled {} B, products {} B, messages {} B; \
+            "scale {scale}: events {} B, scheduled {} B, registry {} B; \
              {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples",
             bodies.events.len(),
             bodies.scheduled.len(),
-            bodies.products.len(),
-            bodies.messages.len(),
+            bodies.registry_len(),
             snapshot.products.len(),
             snapshot.incidents.len(),
             snapshot.maintenances.len(),
@@ -150,9 +154,7 @@ fn pipeline(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("parse_events", scale), |b| {
             b.iter(|| parse_events(black_box(&bodies)))
         });
-        group.throughput(Throughput::Bytes(
-            (bodies.products.len() + bodies.clouds.len() + bodies.messages.len()) as u64,
-        ));
+        group.throughput(Throughput::Bytes(bodies.registry_len() as u64));
         group.bench_function(BenchmarkId::new("parse_registry", scale), |b| {
             b.iter(|| parse_registry(black_box(&bodies)))
         });
@@ -161,8 +163,8 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| {
                 derive(
                     &registry,
-                    black_box(&events),
-                    &scheduled,
+                    black_box(&feeds.events),
+                    &feeds.scheduled,
                     &Watch::all(),
                     NOW,
                 )
@@ -196,10 +198,10 @@ fn pipeline(c: &mut Criterion) {
         // One whole refresh after the fetch: parse both event bodies, derive, encode.
         group.bench_function(BenchmarkId::new("events_to_exposition", scale), |b| {
             b.iter(|| {
-                let (events, scheduled) = parse_events(black_box(&bodies));
-                let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), NOW);
-                let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot)).unwrap());
-                encode(&metrics, scrape_view(&encoded)).unwrap()
+                let feeds = parse_events(black_box(&bodies));
+                let derived =
+                    pipeline::derive_and_encode(&registry, &feeds, &Watch::all(), NOW).unwrap();
+                encode(&metrics, scrape_view(&Arc::new(derived.encoded))).unwrap()
             })
         });
         group.finish();

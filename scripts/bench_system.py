@@ -29,9 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-from deploylib import DEMO_CLIENT_ID as CLIENT_ID, DEMO_CLIENT_SECRET as CLIENT_SECRET, free_port
+from testlib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, OPENMETRICS_CONTENT_TYPE, SCRAPE_ACCEPT, Processes,
+                     demo_command, free_port, request, upstream_flags, wait_for)
+
+# The exporter under test gets the secret the way a deployment gives it.
+EXPORTER_ENV = {"ADOBE_CLIENT_SECRET": DEMO_CLIENT_SECRET}
 
 
 def raise_fd_limit():
@@ -41,69 +44,30 @@ def raise_fd_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def http_get(url, timeout=30.0, headers=None):
-    req = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, resp.read()
+def get(url):
+    """The body of a GET."""
+    return request(url).body
 
 
-def http_post_json(url, payload):
-    req = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode(),
-        headers={"content-type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return resp.read()
+def wait_ok(url, what, process, step=0.002):
+    """wait_for with the benchmark's polling: every `step` s, for up to 60 s."""
+    wait_for(url, what, process, timeout=60, interval=step)
 
 
-def wait_ok(url, timeout=60.0, step=0.002):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status, _ = http_get(url, timeout=2)
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(step)
-    raise RuntimeError(f"{url} not ready after {timeout}s")
+def status_kib(process, key):
+    with open(f"/proc/{process.pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])  # kB
+    raise KeyError(key)
 
 
-class Proc:
-    """A child process with its log in the work directory, killed on exit."""
+def rss_mib(process):
+    return status_kib(process, "VmRSS") / 1024
 
-    def __init__(self, name, args, workdir, env=None):
-        self.name = name
-        self.log_path = os.path.join(workdir, f"{name}.log")
-        self.log = open(self.log_path, "wb")
-        full_env = dict(os.environ)
-        full_env.update(env or {})
-        self.p = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
 
-    def status(self, key):
-        with open(f"/proc/{self.p.pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])  # kB
-        raise KeyError(key)
-
-    def rss_mib(self):
-        return self.status("VmRSS") / 1024
-
-    def peak_mib(self):
-        return self.status("VmHWM") / 1024
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
+def peak_mib(process):
+    return status_kib(process, "VmHWM") / 1024
 
 
 class Bench:
@@ -111,53 +75,38 @@ class Bench:
         self.binary = binary
         self.workdir = workdir
         self.duration = duration
-        self.procs = []
-
-    def spawn(self, name, args, env=None):
-        proc = Proc(name, args, self.workdir, env)
-        self.procs.append(proc)
-        return proc
-
-    def stop_all(self):
-        for proc in self.procs:
-            proc.stop()
-        self.procs.clear()
+        self.procs = Processes(workdir)
 
     def simulator(self, scale):
         """A demo process whose embedded simulator is the upstream of the exporter under test."""
         port = free_port()
-        sim = self.spawn(
+        sim = self.procs.start(
             f"simulator-x{scale}",
-            [
-                self.binary, "--demo", f"--demo.scale={scale}",
-                f"--demo.listen-address=127.0.0.1:{port}",
-                f"--web.listen-address=127.0.0.1:{free_port()}",
+            demo_command(
+                self.binary, port, free_port(), f"--demo.scale={scale}",
                 # Its own exporter side fetches once at start, then stays quiet.
                 "--status.min-interval=1h", "--status.registry-interval=24h",
-            ],
+            ),
         )
         base = f"http://127.0.0.1:{port}"
-        wait_ok(base + "/__sim/stats")
+        wait_ok(base + "/__sim/stats", "simulator", sim)
         return sim, base
 
-    def exporter(self, sim_base, min_interval="1h", name="exporter", wait_ready=True, extra=(), env=None):
+    def exporter_command(self, sim_base, port, *flags):
+        """The exporter against the simulator at `sim_base`, with the demo client id (and the secret
+        in its environment: EXPORTER_ENV)."""
+        return [self.binary, f"--adobe.client-id={DEMO_CLIENT_ID}", *upstream_flags(sim_base),
+                f"--web.listen-address=127.0.0.1:{port}", *flags]
+
+    def exporter(self, sim_base, min_interval="1h", extra=()):
         port = free_port()
-        proc = self.spawn(
-            name,
-            [
-                self.binary,
-                f"--adobe.client-id={CLIENT_ID}",
-                f"--adobe.ims-url={sim_base}/ims/token/v3",
-                f"--adobe.status-url={sim_base}",
-                f"--web.listen-address=127.0.0.1:{port}",
-                f"--status.min-interval={min_interval}",
-                *extra,
-            ],
-            env={"ADOBE_CLIENT_SECRET": CLIENT_SECRET, "RUST_LOG": "warn", **(env or {})},
+        proc = self.procs.start(
+            "exporter",
+            self.exporter_command(sim_base, port, f"--status.min-interval={min_interval}", *extra),
+            env={**EXPORTER_ENV, "RUST_LOG": "warn"},
         )
         url = f"http://127.0.0.1:{port}"
-        if wait_ready:
-            wait_ok(url + "/-/ready")
+        wait_ok(url + "/-/ready", "exporter", proc)
         return proc, url
 
 
@@ -226,7 +175,7 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     root {root};
-    location = /metrics {{ default_type "application/openmetrics-text; version=1.0.0; charset=utf-8"; }}
+    location = /metrics {{ default_type "{OPENMETRICS_CONTENT_TYPE}"; }}
   }}
 }}
 """)
@@ -236,16 +185,17 @@ http {{
 def warm(b, out):
     sim, sim_base = b.simulator(1)
     exporter, url = b.exporter(sim_base)
-    _, body = http_get(url + "/metrics")
+    body = get(url + "/metrics")
     series = count_series(body)
     conf, nginx_url = nginx(b.workdir, body)
-    b.spawn("nginx", ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
-    wait_ok(nginx_url)
+    nginx_process = b.procs.start("nginx", ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
+    wait_ok(nginx_url, "nginx", nginx_process)
     node_port = free_port()
-    b.spawn("node-exporter", ["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{node_port}"])
+    node_exporter = b.procs.start("node-exporter", ["prometheus-node-exporter",
+                                                    f"--web.listen-address=127.0.0.1:{node_port}"])
     node_url = f"http://127.0.0.1:{node_port}/metrics"
-    wait_ok(node_url)
-    _, node_body = http_get(node_url)
+    wait_ok(node_url, "node exporter", node_exporter)
+    node_body = get(node_url)
     node_series = count_series(node_body)
 
     targets = [
@@ -254,7 +204,7 @@ def warm(b, out):
         ("prometheus-node-exporter (Go)", node_url, node_series, len(node_body)),
     ]
     # What Prometheus sends; node exporter then answers in the OpenMetrics format too.
-    accept = "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+    accept = f"Accept: {SCRAPE_ACCEPT}"
     rows = {}
     for conns in (1, 16, 128):
         for name, target, n_series, size in targets:
@@ -274,9 +224,9 @@ def warm(b, out):
             out.append(f"| {name} | {conns} | {r['rps']:.0f} | {r['p50']:.3f} | {r['p99']:.3f} | "
                        f"{r['rps'] * n_series / 1e6:.1f} M | {r['rps'] / base:.0%} | {err} |")
     out.append("")
-    exporter_rss = exporter.rss_mib()
+    exporter_rss = rss_mib(exporter)
     out.append(f"Exporter RSS after the warm runs: {exporter_rss:.1f} MiB.\n")
-    b.stop_all()
+    b.procs.stop_all()
 
 
 def histogram_mean(body, api):
@@ -301,17 +251,17 @@ def cold(b, out, rounds):
             # some refreshes wait for its window, which is not what this measures.
             exporter, url = b.exporter(sim_base, min_interval="1s", extra=["--status.max-requests=50"])
             if delay:
-                http_post_json(sim_base + "/__sim/faults", {"api": "*", "fault": "delay", "ms": delay})
-            _, before = http_get(url + "/metrics")
+                request(sim_base + "/__sim/faults", {"api": "*", "fault": "delay", "ms": delay})
+            before = get(url + "/metrics")
             e0 = histogram_mean(before, "events")
             s0 = histogram_mean(before, "scheduled")
             latencies = []
             for _ in range(rounds):
                 time.sleep(1.1)
                 t0 = time.perf_counter()
-                http_get(url + "/metrics")
+                get(url + "/metrics")
                 latencies.append((time.perf_counter() - t0) * 1e3)
-            _, after = http_get(url + "/metrics")
+            after = get(url + "/metrics")
             e1 = histogram_mean(after, "events")
             s1 = histogram_mean(after, "scheduled")
             up_events = (e1[0] - e0[0]) / max(1, e1[1] - e0[1]) * 1e3
@@ -320,7 +270,7 @@ def cold(b, out, rounds):
             mean = statistics.mean(latencies)
             label = "loopback" if not delay else f"+{delay} ms delay"
             out.append(f"| {label} | {scale}x | {rounds} | {mean:.2f} | {upstream:.2f} | {mean - upstream:.2f} |")
-            b.stop_all()
+            b.procs.stop_all()
     out.append("")
 
 
@@ -333,9 +283,9 @@ def economy(b, out, duration):
     for conns in (1, 10, 1000):
         sim, sim_base = b.simulator(1)
         exporter, url = b.exporter(sim_base, min_interval="2s")
-        _, stats0 = http_get(sim_base + "/__sim/stats")
+        stats0 = get(sim_base + "/__sim/stats")
         r = wrk(url + "/metrics", conns, duration)
-        _, stats1 = http_get(sim_base + "/__sim/stats")
+        stats1 = get(sim_base + "/__sim/stats")
         c0 = json.loads(stats0)["requests"]
         c1 = json.loads(stats1)["requests"]
         delta = {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}
@@ -344,7 +294,7 @@ def economy(b, out, duration):
         out.append(f"| {conns} | {r['rps'] * duration:.0f} | {r['rps']:.0f} | {delta.get('token', 0)} | "
                    f"{per_min(delta.get('events', 0)):.0f} | {per_min(delta.get('scheduled', 0)):.0f} | "
                    f"{per_min(total):.0f} |")
-        b.stop_all()
+        b.procs.stop_all()
     out.append("")
 
 
@@ -357,35 +307,31 @@ def footprint(b, out, duration):
     for _ in range(10):
         port = free_port()
         t0 = time.perf_counter()
-        proc = b.spawn("startup", [
-            b.binary, f"--adobe.client-id={CLIENT_ID}", f"--adobe.ims-url={sim_base}/ims/token/v3",
-            f"--adobe.status-url={sim_base}", f"--web.listen-address=127.0.0.1:{port}",
-        ], env={"ADOBE_CLIENT_SECRET": CLIENT_SECRET})
-        wait_ok(f"http://127.0.0.1:{port}/-/healthy", step=0.0005)
+        proc = b.procs.start("startup", b.exporter_command(sim_base, port), env=EXPORTER_ENV)
+        wait_ok(f"http://127.0.0.1:{port}/-/healthy", "startup", proc, step=0.0005)
         healthy.append((time.perf_counter() - t0) * 1e3)
-        wait_ok(f"http://127.0.0.1:{port}/-/ready", step=0.0005)
+        wait_ok(f"http://127.0.0.1:{port}/-/ready", "startup", proc, step=0.0005)
         ready.append((time.perf_counter() - t0) * 1e3)
-        proc.stop()
-        b.procs.remove(proc)
+        b.procs.stop("startup")
     out.append(f"Start-up (10 runs, median): listening (`/-/healthy`) {statistics.median(healthy):.1f} ms, "
                f"first data (`/-/ready`, token + registry + events from the local simulator) "
                f"{statistics.median(ready):.1f} ms.\n")
-    b.stop_all()
+    b.procs.stop_all()
     out.append("| data | products | samples | /metrics bytes | RSS idle MiB | RSS peak under load MiB | RSS after load MiB |")
     out.append("|---|---:|---:|---:|---:|---:|---:|")
     for scale in (1, 10, 100):
         sim, sim_base = b.simulator(scale)
         exporter, url = b.exporter(sim_base, min_interval="2s")
         time.sleep(2)
-        idle = exporter.rss_mib()
-        _, body = http_get(url + "/metrics")
+        idle = rss_mib(exporter)
+        body = get(url + "/metrics")
         products = body.count(b"\nadobe_status_product_info{")
         # Load with refreshes: 16 scrapers, a refresh every ~2 s during the run.
         wrk(url + "/metrics", 16, duration)
-        peak = exporter.peak_mib()
-        after = exporter.rss_mib()
+        peak = peak_mib(exporter)
+        after = rss_mib(exporter)
         out.append(f"| {scale}x | {products} | {count_series(body)} | {len(body)} | {idle:.1f} | {peak:.1f} | {after:.1f} |")
-        b.stop_all()
+        b.procs.stop_all()
     out.append("")
 
 
@@ -420,7 +366,7 @@ def main():
                 else:
                     footprint(b, out, duration)
         finally:
-            b.stop_all()
+            b.procs.stop_all()
     text = "\n".join(out)
     print(text)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

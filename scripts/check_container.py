@@ -24,15 +24,14 @@ import json
 import os
 import re
 import shlex
-import signal
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from deploylib import (ROOT, CheckFailed, check_serves, free_port, http_get, parse_dockerfile, running,
-                       split_stages, substitute)
+from testlib import (ROOT, CheckFailed, check_serves, dockerfile_stages, free_port, fresh_dir, http_get, running,
+                     stage_values, stop_process, substitute)
 
 WORK = ROOT / "target" / "container"
 
@@ -57,7 +56,7 @@ def key_values(args: str) -> dict[str, str]:
 
 
 def default_listen_port(binary: Path) -> int:
-    help_text = subprocess.run([binary, "--help"], capture_output=True, text=True, check=True).stdout
+    help_text = subprocess.check_output([binary, "--help"], text=True)
     m = re.search(r"--web\.listen-address <ADDRESS>.*?\[default: [^\]]*:(\d+)\]", help_text, re.S)
     if not m:
         raise CheckFailed("cannot find the default of --web.listen-address in --help")
@@ -68,7 +67,7 @@ def check_rules(global_args, stages, help_binary: Path) -> None:
     builder, runtime = stages[0], stages[-1]
     if len(stages) < 2:
         raise CheckFailed("expected a multi-stage build (builder + runtime)")
-    runs = " ".join(a for k, a in builder["steps"] if k == "RUN")
+    runs = " ".join(stage_values(builder, "RUN"))
     if "cargo build --release --locked" not in runs:
         raise CheckFailed("the builder stage must run `cargo build --release --locked`")
 
@@ -81,20 +80,20 @@ def check_rules(global_args, stages, help_binary: Path) -> None:
         raise CheckFailed(f"RUST_VERSION {toolchain} is older than rust-version {msrv.group(1)}")
 
     crate_version = re.search(r'^version\s*=\s*"([^"]+)"', cargo, re.M)
-    image_version = [a.partition("=")[2] for k, a in runtime["steps"] if k == "ARG" and a.startswith("VERSION=")]
+    image_version = [a.partition("=")[2] for a in stage_values(runtime, "ARG") if a.startswith("VERSION=")]
     if not crate_version or image_version != [crate_version.group(1)]:
         raise CheckFailed(f"ARG VERSION {image_version} of the runtime stage should be the crate's version")
 
-    users = [a for k, a in runtime["steps"] if k == "USER"]
+    users = stage_values(runtime, "USER")
     if not users or not re.fullmatch(r"[1-9]\d*(:\d+)?", users[-1]):
         raise CheckFailed(f"the runtime stage must end with a numeric non-root USER, got {users}")
 
-    exposed = [a for k, a in runtime["steps"] if k == "EXPOSE"]
+    exposed = stage_values(runtime, "EXPOSE")
     port = default_listen_port(help_binary)
     if exposed != [str(port)]:
         raise CheckFailed(f"EXPOSE {exposed} should be the default listen port {port}")
 
-    entry = [a for k, a in runtime["steps"] if k == "ENTRYPOINT"]
+    entry = stage_values(runtime, "ENTRYPOINT")
     try:
         entrypoint = json.loads(entry[-1]) if entry else None
     except json.JSONDecodeError:
@@ -181,9 +180,7 @@ def copy_from_context(sources: list[str], dest: Path, patterns) -> None:
 
 
 def replay_builder(stage, global_args, build_args, rootfs: Path) -> None:
-    if rootfs.exists():
-        shutil.rmtree(rootfs)
-    rootfs.mkdir(parents=True)
+    fresh_dir(rootfs)
     variables = dict(global_args)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARGO_TARGET") and k != "RUSTFLAGS"}
     workdir = "/"
@@ -246,16 +243,13 @@ def build_runtime_root(image: str, root: Path) -> str:
         if subprocess.run(download, cwd=debs).returncode != 0:
             subprocess.run(["apt-get", "update", "-qq"], check=True)
             subprocess.run(download, cwd=debs, check=True)
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
+    fresh_dir(root)
     libc_version = ""
     for p in packages:
         deb = sorted(debs.glob(f"{p}_*.deb"))[-1]
         subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
         if p == "libc6":
-            version = subprocess.run(["dpkg-deb", "-f", deb, "Version"], capture_output=True,
-                                     text=True, check=True).stdout.strip()
+            version = subprocess.check_output(["dpkg-deb", "-f", deb, "Version"], text=True).strip()
             libc_version = version.split("-")[0]
     # What ca-certificates' postinst and the distroless image add: the bundle, /tmp, the user.
     certs = sorted((root / "usr/share/ca-certificates").rglob("*.crt"))
@@ -271,17 +265,17 @@ def build_runtime_root(image: str, root: Path) -> str:
 
 
 def check_linkage(binary: Path, root: Path, libc_version: str) -> None:
-    headers = subprocess.run(["readelf", "-lW", binary], capture_output=True, text=True, check=True).stdout
+    headers = subprocess.check_output(["readelf", "-lW", binary], text=True)
     interp = re.search(r"Requesting program interpreter: ([^\]]+)\]", headers)
     if interp and not (root / interp.group(1).lstrip("/")).exists():
         raise CheckFailed(f"ELF interpreter {interp.group(1)} is not in the runtime image")
-    dynamic = subprocess.run(["readelf", "-dW", binary], capture_output=True, text=True, check=True).stdout
+    dynamic = subprocess.check_output(["readelf", "-dW", binary], text=True)
     needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
     lib_dirs = ["lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64", "lib", "usr/lib"]
     absent = [n for n in needed if not any((root / d / n).exists() for d in lib_dirs)]
     if absent:
         raise CheckFailed(f"libraries the binary needs but the runtime image lacks: {absent}")
-    symbols = subprocess.run(["objdump", "-T", binary], capture_output=True, text=True, check=True).stdout
+    symbols = subprocess.check_output(["objdump", "-T", binary], text=True)
     versions = {tuple(map(int, v.split("."))) for v in re.findall(r"GLIBC_(\d+(?:\.\d+)+)", symbols)}
     newest = max(versions, default=(0,))
     if newest > tuple(map(int, libc_version.split("."))):
@@ -303,8 +297,7 @@ def run_in_runtime(root: Path, user: str, entrypoint: list[str], revision: str) 
         _, body = http_get(f"http://127.0.0.1:{port}/metrics")
         if not re.search(rf'^adobe_status_exporter_build_info\{{[^}}]*revision="{re.escape(revision)}"', body, re.M):
             raise CheckFailed(f"adobe_status_exporter_build_info does not carry the revision {revision}")
-        process.send_signal(signal.SIGTERM)
-        if process.wait(timeout=10) != 0:
+        if not stop_process(process) or process.returncode != 0:
             raise CheckFailed(f"exit status {process.returncode} after SIGTERM: {process.stderr.read()}")
     print(f"ok: --demo in the runtime root serves /metrics (adobe_status_up 1, revision {revision}) "
           f"and exits 0 on SIGTERM")
@@ -325,7 +318,7 @@ def main() -> int:
         print("ok: hadolint")
 
         step("Dockerfile rules")
-        global_args, stages = split_stages(parse_dockerfile((ROOT / "Dockerfile").read_text()))
+        global_args, stages = dockerfile_stages()
         check_rules(global_args, stages, Path(opts.help_binary))
 
         step("replay of the builder stage")

@@ -34,8 +34,8 @@ from pathlib import Path
 
 import yaml
 
-from deploylib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, check_serves, free_port,
-                       running, runtime_stage_values, simulator, upstream_flags)
+from testlib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, check_serves, free_port, running,
+                     runtime_stage_values, simulator, upstream_flags)
 
 K8S = ROOT / "deploy" / "kubernetes"
 COMPOSE = ROOT / "deploy" / "compose"
@@ -64,6 +64,15 @@ def dockerfile_port() -> str:
 
 def alerts_job() -> str:
     return re.search(r'up\{job="([^"]+)"\}', (ROOT / "alerts/adobe-status-alerts.yml").read_text()).group(1)
+
+
+def check_serves_from_simulator(binary: Path, command: list[str], env: dict[str, str], what: str,
+                                liveness: str, readiness: str, metrics: str) -> None:
+    """`command`, pointed at the demo simulator and given a free port, probed and scraped (check_serves)."""
+    with simulator(binary) as sim:
+        port = free_port()
+        with running([*command, *upstream_flags(sim), f"--web.listen-address=127.0.0.1:{port}"], env) as process:
+            check_serves(port, process, what, liveness, readiness, metrics)
 
 
 # -------------------------------------------------------------------------------- Kubernetes
@@ -217,7 +226,7 @@ def run_container(deployment: dict, monitor: dict, binary: Path) -> None:
     """The container's args and env, run as the kubelet would start it, against the simulator."""
     pod = deployment["spec"]["template"]["spec"]
     (container,) = pod["containers"]
-    with tempfile.TemporaryDirectory() as tmp, simulator(binary) as sim:
+    with tempfile.TemporaryDirectory() as tmp:
         args = []
         for arg in container.get("args", []):
             flag, _, value = arg.partition("=")
@@ -231,11 +240,9 @@ def run_container(deployment: dict, monitor: dict, binary: Path) -> None:
         for item in container.get("env", []):
             ref = item.get("valueFrom", {}).get("secretKeyRef", {})
             env[item["name"]] = DEMO_CLIENT_ID if ref.get("key") == "client-id" else item.get("value", "")
-        port = free_port()
-        command = [str(binary), *args, *upstream_flags(sim), f"--web.listen-address=127.0.0.1:{port}"]
-        with running(command, env) as process:
-            probes = (container["livenessProbe"]["httpGet"]["path"], container["readinessProbe"]["httpGet"]["path"])
-            check_serves(port, process, "the Deployment's container", *probes, monitor["spec"]["endpoints"][0]["path"])
+        probes = (container["livenessProbe"]["httpGet"]["path"], container["readinessProbe"]["httpGet"]["path"])
+        check_serves_from_simulator(binary, [str(binary), *args], env, "the Deployment's container", *probes,
+                                    monitor["spec"]["endpoints"][0]["path"])
     check(True, "the Deployment's args and env run against the simulator: probes 200, /metrics adobe_status_up 1")
 
 
@@ -342,10 +349,9 @@ def systemd(binary: Path) -> None:
     check(env.get("ADOBE_CLIENT_ID") is not None and "SECRET" not in " ".join(env),
           "the environment file has the client id and no secret")
     env["ADOBE_CLIENT_ID"] = DEMO_CLIENT_ID
-    with tempfile.TemporaryDirectory() as credentials, simulator(binary) as sim:
+    with tempfile.TemporaryDirectory() as credentials:
         credential, _, source = values["LoadCredential"][0].partition(":")
         (Path(credentials) / credential).write_text(DEMO_CLIENT_SECRET)
-        port = free_port()
         command = [str(binary)]
         for word in exec_start[1:]:
             if word == "$ARGS":
@@ -353,9 +359,8 @@ def systemd(binary: Path) -> None:
             else:
                 command.append(word.replace("%d", credentials))
         check(f"{credentials}/{credential}" in " ".join(command), "ExecStart reads the credential LoadCredential names")
-        command += [*upstream_flags(sim), f"--web.listen-address=127.0.0.1:{port}"]
-        with running(command, env) as process:
-            check_serves(port, process, "the systemd ExecStart line", "/-/healthy", "/-/ready", "/metrics")
+        check_serves_from_simulator(binary, command, env, "the systemd ExecStart line", "/-/healthy", "/-/ready",
+                                    "/metrics")
     check(True, "the unit's command line runs against the simulator and serves adobe_status_up 1")
 
 

@@ -12,17 +12,14 @@ exporter the way Prometheus does, and checks that:
 
 Usage: check_openmetrics.py path/to/adobe_status_exporter
 """
-import json
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
-CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+from testlib import (OPENMETRICS_CONTENT_TYPE, SCRAPE_ACCEPT, CheckFailed, demo_command, free_port, request,
+                     stop_process, wait_for, wait_until)
+
 TRICKY_NAME = 'Adobe "Quoted" \\ Produkt \u00fc\u65e5\u672c\nsecond line'
 TRICKY_TITLE = 'Login "fails" for C:\\Users \u2014 caf\u00e9'
 PRODUCT_ID = "999001"
@@ -51,61 +48,31 @@ EXPECTED_TYPES = {
 }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def request(url, data=None, headers=None, method=None):
-    body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=15) as resp:
-        return resp.status, resp.headers, resp.read().decode("utf-8")
-
-
 def fail(message):
     print(f"FAIL: {message}", file=sys.stderr)
     sys.exit(1)
 
 
 def scrape(port):
-    return request(
+    status, headers, body = request(
         f"http://127.0.0.1:{port}/metrics",
-        headers={
-            "Accept": "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
-            "X-Prometheus-Scrape-Timeout-Seconds": "10",
-        },
+        headers={"Accept": SCRAPE_ACCEPT, "X-Prometheus-Scrape-Timeout-Seconds": "10"},
+        timeout=15,
     )
+    return status, headers, body.decode("utf-8")
 
 
 def main():
     exe = sys.argv[1]
     port, sim = free_port(), free_port()
     proc = subprocess.Popen(
-        [
-            exe,
-            "--demo",
-            f"--demo.listen-address=127.0.0.1:{sim}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--status.min-interval=1s",
-            "--status.registry-interval=1s",
-            "--log.level=warn",
-        ]
+        demo_command(exe, sim, port, "--status.min-interval=1s", "--status.registry-interval=1s", "--log.level=warn")
     )
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if request(f"http://127.0.0.1:{port}/-/ready")[0] == 200:
-                    break
-            except Exception:
-                pass
-            if time.time() > deadline:
-                fail("exporter not ready within 60 s")
-            time.sleep(0.2)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/-/ready", "exporter", proc, timeout=60)
+        except CheckFailed as e:
+            fail(f"exporter not ready: {e}")
 
         sim_url = f"http://127.0.0.1:{sim}/__sim"
         request(
@@ -117,21 +84,22 @@ def main():
             {"product_ids": [PRODUCT_ID], "severity": "Major", "title": TRICKY_TITLE, "regions": ["EMEA"], "service_ids": ["svc-1"]},
         )
 
-        families = None
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            time.sleep(1.2)
+        def incident_exported():
             status, headers, body = scrape(port)
             if status != 200:
                 fail(f"/metrics answered {status}")
-            if headers.get("Content-Type") != CONTENT_TYPE:
+            if headers.get("Content-Type") != OPENMETRICS_CONTENT_TYPE:
                 fail(f"Content-Type is {headers.get('Content-Type')!r}")
             if f'product_id="{PRODUCT_ID}"' in body and "adobe_status_incident_info" in body:
                 families = {f.name: f for f in text_string_to_metric_families(body)}
                 if any(s.labels.get("product_id") == PRODUCT_ID for s in families["adobe_status_incident"].samples):
-                    break
-        if families is None:
-            fail("the simulated product never appeared in /metrics")
+                    return families
+            return None
+
+        try:
+            families = wait_until("the simulated incident in /metrics", incident_exported, timeout=30, interval=1.2)
+        except CheckFailed as e:
+            fail(f"the simulated product never appeared in /metrics: {e}")
 
         for name, kind in EXPECTED_TYPES.items():
             if name not in families:
@@ -157,14 +125,10 @@ def main():
         print(f"OK: {sum(len(f.samples) for f in families.values())} samples in {len(families)} families parsed; "
               f"{products} products; tricky labels round-trip")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if not stop_process(proc, timeout=20):
             fail("exporter did not stop within 20 s of SIGTERM")
-    if code != 0:
-        fail(f"exporter exited with {code} after SIGTERM")
+    if proc.returncode != 0:
+        fail(f"exporter exited with {proc.returncode} after SIGTERM")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from textwrap import indent
 
-ROOT = Path(__file__).resolve().parent.parent
+from testlib import ROOT
+
 OUT = ROOT / "deploy" / "kubernetes"
 RULES_SOURCE = ROOT / "alerts" / "adobe-status-alerts.yml"
 DASHBOARDS = ROOT / "dashboards"
@@ -28,11 +30,6 @@ LABELS = """\
     app.kubernetes.io/name: adobe-status-exporter
     app.kubernetes.io/component: exporter
 """
-
-
-def indent(text: str, spaces: int) -> str:
-    pad = " " * spaces
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
 def prometheus_rule() -> str:
@@ -49,7 +46,7 @@ def prometheus_rule() -> str:
         + "  name: adobe-status-exporter\n"
         + LABELS
         + "spec:\n"
-        + indent(text[start:], 2)
+        + indent(text[start:], "  ")
     )
 
 
@@ -63,9 +60,7 @@ def dashboards_configmap() -> str:
         + "kind: ConfigMap\n"
         + "metadata:\n"
         + "  name: adobe-status-exporter-dashboards\n"
-        + "  labels:\n"
-        + "    app.kubernetes.io/name: adobe-status-exporter\n"
-        + "    app.kubernetes.io/component: exporter\n"
+        + LABELS
         + '    grafana_dashboard: "1"\n'
         + "  annotations:\n"
         + "    grafana_folder: Adobe Status\n"
@@ -76,7 +71,7 @@ def dashboards_configmap() -> str:
         if not text.endswith("\n") or text.endswith("\n\n") or any(line != line.rstrip() for line in text.splitlines()):
             raise SystemExit(f"{path}: a block scalar would not keep it byte for byte "
                              "(trailing whitespace or not exactly one final newline)")
-        out += f"  {path.name}: |\n" + indent(text, 4)
+        out += f"  {path.name}: |\n" + indent(text, "    ")
     return out
 
 

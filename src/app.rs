@@ -9,14 +9,13 @@ use reqwest::Url;
 use tracing::info;
 
 use crate::config::{Config, Mode, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
-use crate::demo;
 use crate::ims::TokenCache;
 use crate::metrics::ExporterMetrics;
 use crate::rate_limit::RequestBudget;
 use crate::refresh::{Intervals, Refresher};
 use crate::server::{self, App};
 use crate::snapshot::Watch;
-use crate::status_api::StatusClient;
+use crate::status_api::{StatusClient, StatusClientParts};
 
 /// Build the refresh gate and its clients for the given upstream URLs.
 pub fn build_refresher(
@@ -32,16 +31,16 @@ pub fn build_refresher(
         config.credentials.clone(),
         Arc::clone(metrics),
     ));
-    let client = StatusClient::new(
+    let client = StatusClient::new(StatusClientParts {
         http,
-        status_url,
-        config.api_key.clone(),
-        config.product_ids.clone(),
-        config.max_response_size,
+        base: status_url,
+        api_key: config.api_key.clone(),
+        product_ids: config.product_ids.clone(),
+        max_body: config.max_response_size,
         tokens,
-        Arc::new(RequestBudget::new(config.max_requests)),
-        Arc::clone(metrics),
-    );
+        budget: Arc::new(RequestBudget::new(config.max_requests)),
+        metrics: Arc::clone(metrics),
+    });
     let intervals = Intervals {
         min_interval: config.min_interval,
         registry_interval: config.registry_interval,
@@ -65,18 +64,18 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
             empty,
             scale,
         } => {
-            let sim_config = demo::SimulatorConfig {
+            let sim_config = adobe_status_sim::SimulatorConfig {
                 client_id: DEMO_CLIENT_ID.to_owned(),
                 client_secret: DEMO_CLIENT_SECRET.to_owned(),
                 scenario: if *empty {
-                    demo::Scenario::Empty
+                    adobe_status_sim::Scenario::Empty
                 } else {
-                    demo::Scenario::Live
+                    adobe_status_sim::Scenario::Live
                 },
                 scale: *scale,
-                ..demo::SimulatorConfig::default()
+                ..adobe_status_sim::SimulatorConfig::default()
             };
-            let simulator = demo::Simulator::start(*listen, sim_config)
+            let simulator = adobe_status_sim::Simulator::start(*listen, sim_config)
                 .await
                 .with_context(|| format!("cannot start the demo simulator on {listen}"))?;
             info!(address = %simulator.addr(), "demo mode: serving a simulated Adobe IMS and Status API");

@@ -1,11 +1,11 @@
 //! `--check`: one token request and one refresh, summarised for a human.
 
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use crate::refresh::Refresher;
 use crate::snapshot::{Severity, Snapshot};
-use crate::timestamp::format_rfc3339;
+use crate::timestamp::{format_rfc3339, unix_now};
 
 /// Run the check; returns the text to print and whether everything worked.
 pub async fn run(refresher: &Refresher, status_url: &str, ims_url: &str) -> (String, bool) {
@@ -113,12 +113,6 @@ fn summarise(out: &mut String, snapshot: &Snapshot) {
             }
         );
     }
-}
-
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 #[cfg(test)]

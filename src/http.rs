@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 
+use crate::upstream::one_line;
+
 /// Connection set-up bound, separate from the whole-request `--status.timeout`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -88,7 +90,5 @@ pub fn describe(err: &reqwest::Error) -> String {
         last = message;
         source = cause.source();
     }
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    one_line(&text, usize::MAX)
 }

@@ -9,7 +9,7 @@
 //! The secret is exposed only while building the form body: never in a URL, a log line, an
 //! error or `Debug` output.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
@@ -20,7 +20,9 @@ use tracing::{debug, info};
 
 use crate::config::Credentials;
 use crate::http;
-use crate::metrics::{Api, ExporterMetrics};
+use crate::metrics::ExporterMetrics;
+use crate::timestamp::unix_now;
+use crate::upstream::{one_line, Api};
 
 /// Lifetime assumed when IMS gives none we can use.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
@@ -302,10 +304,7 @@ fn classify_failure(status: u16, body: &[u8]) -> TokenError {
 
 /// Keep error details short and on one line.
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect()
+    one_line(text, 200)
 }
 
 /// Token lifetime from `expires_in` (seconds; milliseconds if implausibly large).
@@ -339,12 +338,6 @@ fn backoff(failures: u32) -> Duration {
     BACKOFF_START
         .saturating_mul(1u32 << exponent)
         .min(BACKOFF_MAX)
-}
-
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 #[cfg(test)]

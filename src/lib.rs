@@ -5,23 +5,25 @@
 //! [`status_api`] client (with an [`ims`] token and the [`rate_limit`] budget), the bodies are
 //! read by the tolerant [`model`], turned into a [`snapshot`] by pure functions, and encoded
 //! by [`metrics`] (and deflated once per refresh by [`gzip`]). [`server`] is the HTTP surface,
-//! [`app`] the wiring, [`demo`] the simulated Adobe used by `--demo` and the end-to-end tests.
+//! [`app`] the wiring. The simulated Adobe used by `--demo` and the end-to-end tests is its own
+//! crate, `adobe-status-sim` (crates/adobe-status-sim).
 //! What the exporter relies on from Adobe's API is in docs/adobe-status-api.md.
 
 pub mod app;
 pub mod check;
 pub mod config;
-pub mod demo;
 pub mod gzip;
 pub mod http;
 pub mod ims;
 pub mod logging;
 pub mod metrics;
 pub mod model;
+pub mod pipeline;
 pub mod rate_limit;
 pub mod refresh;
 pub mod server;
 pub mod snapshot;
 pub mod status_api;
 pub mod timestamp;
+pub mod upstream;
 pub mod web_config;

@@ -9,6 +9,7 @@
 //! - The registry (clouds, products, regions, messages) is refreshed within the same task when
 //!   older than `--status.registry-interval`, each part keeping its last good copy.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -16,10 +17,14 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
-use crate::metrics::{Api, EncodedSnapshot, ExporterMetrics, FailureReason, ScrapeView};
-use crate::model::{self, Events, Maintenance};
+use futures_util::future::join_all;
+
+use crate::metrics::{EncodedSnapshot, ExporterMetrics, ScrapeView};
+use crate::pipeline::{self, BodyError, Derived};
 use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
 use crate::status_api::{FetchError, StatusClient};
+use crate::timestamp::{unix_now, unix_seconds};
+use crate::upstream::{Api, FailureReason};
 
 /// Timing knobs of the gate.
 #[derive(Debug, Clone, Copy)]
@@ -50,17 +55,20 @@ struct GateState {
 struct RegistryCache {
     parts: RegistryParts,
     derived: Arc<Registry>,
-    /// Per part (clouds, products, regions, messages): last success and last attempt.
-    fetched_at: [Option<Instant>; 4],
-    tried_at: [Option<Instant>; 4],
+    /// Per registry API: last success and last attempt.
+    times: HashMap<Api, PartTimes>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct PartTimes {
+    fetched_at: Option<Instant>,
+    tried_at: Option<Instant>,
 }
 
 /// A registry part that failed is retried after this long (or the registry interval, if
 /// shorter), not on every refresh: an endpoint that keeps failing costs a request per
 /// 5 minutes, and events are still named from their own payloads meanwhile.
 const REGISTRY_RETRY: Duration = Duration::from_secs(300);
-/// Index of the messages part in [`RegistryCache`]'s arrays.
-const MESSAGES: usize = 3;
 
 #[derive(Debug)]
 pub struct Refresher {
@@ -71,6 +79,36 @@ pub struct Refresher {
     gate: Mutex<GateState>,
     published: RwLock<Published>,
     registry: tokio::sync::Mutex<RegistryCache>,
+}
+
+/// Why one refresh published nothing new.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Parse(#[from] BodyError),
+    #[error("deriving or encoding the snapshot failed: {0}")]
+    Derive(String),
+}
+
+impl RefreshError {
+    /// The `reason` label of this failure.
+    pub fn reason(&self) -> FailureReason {
+        match self {
+            RefreshError::Fetch(err) => err.reason(),
+            RefreshError::Parse(_) => FailureReason::Parse,
+            RefreshError::Derive(_) => FailureReason::Derive,
+        }
+    }
+
+    /// How long Adobe asked us to wait, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            RefreshError::Fetch(err) => err.retry_after(),
+            _ => None,
+        }
+    }
 }
 
 /// Outcome of one refresh, for `--check`.
@@ -182,8 +220,8 @@ impl Refresher {
         ScrapeView {
             snapshot: published.snapshot.clone(),
             up,
-            last_success_unix: published.last_success.map(|(_, t)| unix(t)),
-            registry_last_success_unix: published.registry_success.map(unix),
+            last_success_unix: published.last_success.map(|(_, t)| unix_seconds(t)),
+            registry_last_success_unix: published.registry_success.map(unix_seconds),
         }
     }
 
@@ -220,7 +258,7 @@ impl Refresher {
 
     /// One refresh: registry parts that are due, then both event calls, then derive.
     /// Public for `--check`, which runs it once without the gate.
-    pub async fn refresh_events(&self) -> Result<RefreshReport, FetchError> {
+    pub async fn refresh_events(&self) -> Result<RefreshReport, RefreshError> {
         let started = Instant::now();
         let (registry, events, scheduled) = tokio::join!(
             self.refresh_registry(false),
@@ -228,25 +266,18 @@ impl Refresher {
             self.client.fetch(Api::Scheduled),
         );
         let (mut registry, mut registry_errors) = registry;
-        let parsed = events
-            .and_then(|body| parse(Api::Events, body, model::parse_object))
-            .and_then(|events| {
-                scheduled
-                    .and_then(|body| parse(Api::Scheduled, body, model::parse_list))
-                    .map(|scheduled| (events, scheduled))
-            });
-        let (events, scheduled): (Events, Vec<Maintenance>) = match parsed {
-            Ok(parsed) => parsed,
-            Err(err) => {
+        let feeds = match (events, scheduled) {
+            (Ok(events), Ok(scheduled)) => pipeline::parse_events(&events, &scheduled)?,
+            (Err(err), _) | (_, Err(err)) => {
                 // The caller logs the failure once; registry parts usually failed the same way.
                 for error in &registry_errors {
                     debug!(error = error.as_str(), "registry refresh failed too");
                 }
-                return Err(err);
+                return Err(err.into());
             }
         };
-        let now = unix(SystemTime::now());
-        if snapshot::has_unknown_title_tokens(&registry, &events, &scheduled, now) {
+        let now = unix_now();
+        if snapshot::has_unknown_title_tokens(&registry, &feeds.events, &feeds.scheduled, now) {
             let (refreshed, errors) = self.refresh_registry(true).await;
             registry = refreshed;
             registry_errors.extend(errors);
@@ -254,19 +285,14 @@ impl Refresher {
         // Derive and encode off the async workers: at 100× the real catalogue this is tens of
         // milliseconds of CPU that must not hold up scrapes served from the cache meanwhile.
         let watch = self.watch.clone();
-        let encoded = tokio::task::spawn_blocking(move || {
-            let snapshot = Arc::new(snapshot::derive(
-                &registry, &events, &scheduled, &watch, now,
-            ));
-            EncodedSnapshot::new(&snapshot).map(|encoded| (snapshot, encoded, registry))
+        let registry_products = registry.products.len();
+        let derived = tokio::task::spawn_blocking(move || {
+            pipeline::derive_and_encode(&registry, &feeds, &watch, now)
         })
-        .await;
-        let Ok(Ok((snapshot, encoded, registry))) = encoded else {
-            return Err(FetchError::Parse {
-                api: Api::Events.label(),
-                message: "deriving or encoding the snapshot failed".to_owned(),
-            });
-        };
+        .await
+        .map_err(|err| RefreshError::Derive(err.to_string()))?
+        .map_err(|err| RefreshError::Derive(err.to_string()))?;
+        let Derived { snapshot, encoded } = derived;
         if !registry_errors.is_empty() {
             warn!(
                 errors = registry_errors.join("; "),
@@ -283,26 +309,26 @@ impl Refresher {
             recovered
         };
         // Info on the first success and on recovery; routine refreshes only at debug.
+        let duration_ms = started.elapsed().as_millis() as u64;
+        macro_rules! refreshed {
+            ($level:ident) => {
+                $level!(
+                    products = summary.products,
+                    ongoing_incidents = summary.ongoing_incidents,
+                    maintenances = summary.maintenance_series,
+                    duration_ms,
+                    "refreshed Adobe status"
+                )
+            };
+        }
         if recovered {
-            info!(
-                products = summary.products,
-                ongoing_incidents = summary.ongoing_incidents,
-                maintenances = summary.maintenance_series,
-                duration_ms = started.elapsed().as_millis() as u64,
-                "refreshed Adobe status"
-            );
+            refreshed!(info);
         } else {
-            debug!(
-                products = summary.products,
-                ongoing_incidents = summary.ongoing_incidents,
-                maintenances = summary.maintenance_series,
-                duration_ms = started.elapsed().as_millis() as u64,
-                "refreshed Adobe status"
-            );
+            refreshed!(debug);
         }
         Ok(RefreshReport {
             snapshot,
-            registry_products: registry.products.len(),
+            registry_products,
             registry_errors,
         })
     }
@@ -317,98 +343,51 @@ impl Refresher {
         let mut cache = self.registry.lock().await;
         let now = Instant::now();
         let retry = REGISTRY_RETRY.min(self.intervals.registry_interval);
-        let due = |i: usize| {
-            if messages_now {
-                return i == MESSAGES
-                    && cache.tried_at[i]
-                        .is_none_or(|t| now.duration_since(t) >= self.intervals.min_interval);
-            }
-            let stale = cache.fetched_at[i]
-                .is_none_or(|t| now.duration_since(t) >= self.intervals.registry_interval);
-            let retry_due = cache.tried_at[i].is_none_or(|t| now.duration_since(t) >= retry);
-            stale && retry_due
+        let since = |t: Option<Instant>, interval: Duration| {
+            t.is_none_or(|t| now.duration_since(t) >= interval)
         };
-        let apis = [Api::Clouds, Api::Products, Api::Regions, Api::Messages];
-        let wanted: Vec<bool> = (0..apis.len()).map(due).collect();
-        if !wanted.iter().any(|w| *w) {
+        let due: Vec<Api> = Api::REGISTRY
+            .into_iter()
+            .filter(|api| {
+                let times = cache.times.get(api).copied().unwrap_or_default();
+                if messages_now {
+                    return *api == Api::Messages
+                        && since(times.tried_at, self.intervals.min_interval);
+                }
+                since(times.fetched_at, self.intervals.registry_interval)
+                    && since(times.tried_at, retry)
+            })
+            .collect();
+        if due.is_empty() {
             return (Arc::clone(&cache.derived), Vec::new());
         }
-        let fetch = |i: usize| {
-            let api = apis[i];
-            let wanted = wanted[i];
-            async move {
-                if wanted {
-                    Some(self.client.fetch(api).await)
-                } else {
-                    None
-                }
-            }
-        };
-        let (clouds, products, regions, messages) =
-            tokio::join!(fetch(0), fetch(1), fetch(2), fetch(3));
-        for (i, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
-            cache.tried_at[i] = Some(now);
-        }
+        let answers = join_all(due.iter().map(|api| self.client.fetch(*api))).await;
         let mut errors = Vec::new();
-        // A part is replaced only when its answer parses; the others keep their last good copy.
-        let parts = &mut cache.parts;
-        let fresh = [
-            store(clouds, Api::Clouds, &mut parts.clouds, &mut errors),
-            store(products, Api::Products, &mut parts.products, &mut errors),
-            store(regions, Api::Regions, &mut parts.regions, &mut errors),
-            store(messages, Api::Messages, &mut parts.messages, &mut errors),
-        ];
-        let changed = fresh.iter().any(|f| *f);
-        for (i, _) in fresh.iter().enumerate().filter(|(_, f)| **f) {
-            cache.fetched_at[i] = Some(Instant::now());
+        let mut changed = false;
+        let mut products_fresh = false;
+        for (api, answer) in due.into_iter().zip(answers) {
+            cache.times.entry(api).or_default().tried_at = Some(now);
+            // A part is replaced only when its answer parses; the others keep their last good copy.
+            let stored = answer.map_err(|e| e.to_string()).and_then(|body| {
+                pipeline::parse_registry_part(&mut cache.parts, api, &body)
+                    .map_err(|e| e.to_string())
+            });
+            match stored {
+                Ok(()) => {
+                    cache.times.entry(api).or_default().fetched_at = Some(Instant::now());
+                    changed = true;
+                    products_fresh |= api == Api::Products;
+                }
+                Err(error) => errors.push(error),
+            }
         }
         if changed {
             cache.derived = Arc::new(Registry::build(&cache.parts));
-            // The product list is what names and services come from.
-            if fresh[1] {
-                self.write().registry_success = Some(SystemTime::now());
-            }
+        }
+        // The product list is what names and services come from.
+        if products_fresh {
+            self.write().registry_success = Some(SystemTime::now());
         }
         (Arc::clone(&cache.derived), errors)
     }
-}
-
-/// Apply one registry answer to its part; `true` when it was fetched and parsed.
-fn store<T: serde::de::DeserializeOwned>(
-    result: Option<Result<bytes::Bytes, FetchError>>,
-    api: Api,
-    part: &mut Option<Vec<T>>,
-    errors: &mut Vec<String>,
-) -> bool {
-    let parsed = match result {
-        None => return false,
-        Some(Ok(body)) => model::parse_list(api.label(), &body).map_err(|e| e.to_string()),
-        Some(Err(err)) => Err(err.to_string()),
-    };
-    match parsed {
-        Ok(items) => {
-            *part = Some(items);
-            true
-        }
-        Err(error) => {
-            errors.push(error);
-            false
-        }
-    }
-}
-
-fn parse<T>(
-    api: Api,
-    body: bytes::Bytes,
-    parser: fn(&'static str, &[u8]) -> Result<T, model::ParseError>,
-) -> Result<T, FetchError> {
-    parser(api.label(), &body).map_err(|err| FetchError::Parse {
-        api: api.label(),
-        message: err.to_string(),
-    })
-}
-
-fn unix(t: SystemTime) -> f64 {
-    t.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }

@@ -16,83 +16,91 @@ use tracing::debug;
 
 use crate::http::{self, BodyError};
 use crate::ims::{AccessToken, TokenCache, TokenError};
-use crate::metrics::{Api, ExporterMetrics, FailureReason};
+use crate::metrics::ExporterMetrics;
 use crate::rate_limit::{parse_retry_after, Denied, RequestBudget, DEFAULT_RETRY_AFTER};
+use crate::upstream::{one_line, Api, FailureReason};
 
 /// How long a request may wait for the local budget's window to slide.
 const MAX_BUDGET_WAIT: Duration = Duration::from_secs(5);
 
-/// Why a Status API call gave no usable body.
+/// Why a Status API call gave no usable body: which call, and what went wrong.
+#[derive(Debug)]
+pub struct FetchError {
+    pub api: Api,
+    pub kind: FetchErrorKind,
+}
+
+/// What went wrong with one Status API call.
 #[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("{api}: no access token: {source}")]
-    Token {
-        api: &'static str,
-        #[source]
-        source: TokenError,
-    },
-    #[error("{api}: HTTP 401 even with a fresh access token{detail}")]
-    Unauthorized { api: &'static str, detail: String },
-    #[error("{api}: HTTP 403 Forbidden{detail}; the credential or its organisation is not entitled to the Status API (Enterprise only, Console project needs the Adobe Status API)")]
-    Forbidden { api: &'static str, detail: String },
-    #[error("{api}: throttled by Adobe (HTTP 429), no requests for {retry_after:?}")]
-    Throttled {
-        api: &'static str,
-        retry_after: Duration,
-    },
-    #[error("{api}: {denied}")]
-    Budget { api: &'static str, denied: Denied },
-    #[error("{api}: HTTP {status}{detail}")]
-    Http {
-        api: &'static str,
-        status: u16,
-        detail: String,
-    },
-    #[error("{api}: timed out")]
-    Timeout { api: &'static str },
-    #[error("{api}: {message}")]
-    Network { api: &'static str, message: String },
-    #[error("{api}: {message}")]
-    Parse { api: &'static str, message: String },
-    #[error("{api}: {source}")]
-    Body {
-        api: &'static str,
-        #[source]
-        source: BodyError,
-    },
+pub enum FetchErrorKind {
+    #[error("no access token: {0}")]
+    Token(#[source] TokenError),
+    #[error("HTTP 401 even with a fresh access token{detail}")]
+    Unauthorized { detail: String },
+    #[error("HTTP 403 Forbidden{detail}; the credential or its organisation is not entitled to the Status API (Enterprise only, Console project needs the Adobe Status API)")]
+    Forbidden { detail: String },
+    #[error("throttled by Adobe (HTTP 429), no requests for {retry_after:?}")]
+    Throttled { retry_after: Duration },
+    #[error("{0}")]
+    Budget(Denied),
+    #[error("HTTP {status}{detail}")]
+    Http { status: u16, detail: String },
+    #[error("timed out")]
+    Timeout,
+    #[error("{0}")]
+    Network(String),
+    #[error("{0}")]
+    Parse(String),
+    #[error("{0}")]
+    Body(#[source] BodyError),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.api.label(), self.kind)
+    }
+}
+
+impl std::error::Error for FetchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.kind)
+    }
 }
 
 impl FetchError {
+    pub fn new(api: Api, kind: FetchErrorKind) -> FetchError {
+        FetchError { api, kind }
+    }
+
     /// How long Adobe (or the local budget, after a 429) asked us to wait, if it did.
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            FetchError::Throttled { retry_after, .. }
-            | FetchError::Budget {
-                denied: Denied::RetryAfter(retry_after),
-                ..
-            } => Some(*retry_after),
+        match &self.kind {
+            FetchErrorKind::Throttled { retry_after }
+            | FetchErrorKind::Budget(Denied::RetryAfter(retry_after)) => Some(*retry_after),
             _ => None,
         }
     }
 
     /// The `reason` label of a refresh that failed with this error.
     pub fn reason(&self) -> FailureReason {
-        match self {
-            FetchError::Token { source, .. } => match source.root() {
+        match &self.kind {
+            FetchErrorKind::Token(source) => match source.root() {
                 TokenError::Timeout => FailureReason::Timeout,
                 TokenError::Network(_) => FailureReason::Network,
                 _ => FailureReason::Auth,
             },
-            FetchError::Unauthorized { .. } | FetchError::Forbidden { .. } => FailureReason::Auth,
-            FetchError::Throttled { .. } => FailureReason::Throttled,
-            FetchError::Budget { denied, .. } => match denied {
-                Denied::RetryAfter(_) | Denied::Budget(_) => FailureReason::Throttled,
-            },
-            FetchError::Http { .. } => FailureReason::Http,
-            FetchError::Parse { .. } => FailureReason::Parse,
-            FetchError::Timeout { .. } => FailureReason::Timeout,
-            FetchError::Network { .. } => FailureReason::Network,
-            FetchError::Body { source, .. } => match source {
+            FetchErrorKind::Unauthorized { .. } | FetchErrorKind::Forbidden { .. } => {
+                FailureReason::Auth
+            }
+            FetchErrorKind::Throttled { .. } => FailureReason::Throttled,
+            FetchErrorKind::Budget(Denied::RetryAfter(_) | Denied::Budget(_)) => {
+                FailureReason::Throttled
+            }
+            FetchErrorKind::Http { .. } => FailureReason::Http,
+            FetchErrorKind::Parse(_) => FailureReason::Parse,
+            FetchErrorKind::Timeout => FailureReason::Timeout,
+            FetchErrorKind::Network(_) => FailureReason::Network,
+            FetchErrorKind::Body(source) => match source {
                 BodyError::TooLarge { .. } => FailureReason::Parse,
                 BodyError::Timeout => FailureReason::Timeout,
                 BodyError::Network(_) => FailureReason::Network,
@@ -101,32 +109,26 @@ impl FetchError {
     }
 }
 
-/// Status API endpoints the exporter reads.
-impl Api {
-    fn path(self) -> &'static str {
-        match self {
-            Api::Events => "/api/v1/events",
-            Api::Scheduled => "/api/v1/events/scheduled",
-            Api::Clouds => "/api/v1/clouds",
-            Api::Products => "/api/v1/products",
-            Api::Regions => "/api/v1/regions",
-            Api::Messages => "/api/v1/messages/en",
-            Api::Token => "",
-        }
-    }
+/// What a [`StatusClient`] is made of.
+#[derive(Debug)]
+pub struct StatusClientParts {
+    pub http: reqwest::Client,
+    /// The Status API base URL (`--adobe.status-url`).
+    pub base: Url,
+    pub api_key: String,
+    /// `--adobe.product-id`: sent as a filter where the API takes one.
+    pub product_ids: Vec<String>,
+    /// `--status.max-response-size`.
+    pub max_body: usize,
+    pub tokens: Arc<TokenCache>,
+    pub budget: Arc<RequestBudget>,
+    pub metrics: Arc<ExporterMetrics>,
 }
 
 /// Client for one Status API base URL.
 #[derive(Debug)]
 pub struct StatusClient {
-    http: reqwest::Client,
-    base: Url,
-    api_key: String,
-    product_ids: Vec<String>,
-    max_body: usize,
-    tokens: Arc<TokenCache>,
-    budget: Arc<RequestBudget>,
-    metrics: Arc<ExporterMetrics>,
+    parts: StatusClientParts,
 }
 
 /// One answer received: status, headers that matter, body.
@@ -137,58 +139,46 @@ struct Answer {
 }
 
 impl StatusClient {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        http: reqwest::Client,
-        base: Url,
-        api_key: String,
-        product_ids: Vec<String>,
-        max_body: usize,
-        tokens: Arc<TokenCache>,
-        budget: Arc<RequestBudget>,
-        metrics: Arc<ExporterMetrics>,
-    ) -> StatusClient {
-        StatusClient {
-            http,
-            base,
-            api_key,
-            product_ids,
-            max_body,
-            tokens,
-            budget,
-            metrics,
-        }
+    pub fn new(parts: StatusClientParts) -> StatusClient {
+        StatusClient { parts }
     }
 
     pub fn tokens(&self) -> &Arc<TokenCache> {
-        &self.tokens
+        &self.parts.tokens
     }
 
     /// GET one endpoint and return its body (status 200..299).
     pub async fn fetch(&self, api: Api) -> Result<Bytes, FetchError> {
+        self.fetch_body(api)
+            .await
+            .map_err(|kind| FetchError::new(api, kind))
+    }
+
+    async fn fetch_body(&self, api: Api) -> Result<Bytes, FetchErrorKind> {
         let name = api.label();
         let token = self
+            .parts
             .tokens
             .get()
             .await
-            .map_err(|source| FetchError::Token { api: name, source })?;
+            .map_err(FetchErrorKind::Token)?;
         let mut answer = self.send(api, &token).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             debug!(
                 api = name,
                 "HTTP 401: renewing the access token and retrying once"
             );
-            self.tokens.invalidate(&token).await;
+            self.parts.tokens.invalidate(&token).await;
             let token = self
+                .parts
                 .tokens
                 .get()
                 .await
-                .map_err(|source| FetchError::Token { api: name, source })?;
+                .map_err(FetchErrorKind::Token)?;
             answer = self.send(api, &token).await?;
             if answer.status == StatusCode::UNAUTHORIZED {
-                self.tokens.invalidate(&token).await;
-                return Err(FetchError::Unauthorized {
-                    api: name,
+                self.parts.tokens.invalidate(&token).await;
+                return Err(FetchErrorKind::Unauthorized {
                     detail: detail(&answer.body),
                 });
             }
@@ -197,76 +187,66 @@ impl StatusClient {
         if status == StatusCode::TOO_MANY_REQUESTS {
             let retry_after = parse_retry_after(answer.retry_after.as_deref(), SystemTime::now())
                 .unwrap_or(DEFAULT_RETRY_AFTER);
-            self.budget.block_for(Instant::now(), retry_after);
+            self.parts.budget.block_for(Instant::now(), retry_after);
             // Reported once, in the refresh's failure line.
             debug!(
                 api = name,
                 retry_after_seconds = retry_after.as_secs(),
                 "throttled by Adobe (HTTP 429)"
             );
-            return Err(FetchError::Throttled {
-                api: name,
-                retry_after,
-            });
+            return Err(FetchErrorKind::Throttled { retry_after });
         }
         if status == StatusCode::FORBIDDEN {
-            return Err(FetchError::Forbidden {
-                api: name,
+            return Err(FetchErrorKind::Forbidden {
                 detail: detail(&answer.body),
             });
         }
         if !status.is_success() {
-            return Err(FetchError::Http {
-                api: name,
+            return Err(FetchErrorKind::Http {
                 status: status.as_u16(),
                 detail: detail(&answer.body),
             });
         }
-        answer
-            .body
-            .map_err(|source| FetchError::Body { api: name, source })
+        answer.body.map_err(FetchErrorKind::Body)
     }
 
-    async fn send(&self, api: Api, token: &AccessToken) -> Result<Answer, FetchError> {
-        let name = api.label();
-        self.budget
+    async fn send(&self, api: Api, token: &AccessToken) -> Result<Answer, FetchErrorKind> {
+        self.parts
+            .budget
             .acquire(MAX_BUDGET_WAIT)
             .await
             .map_err(|denied| match denied {
-                Denied::RetryAfter(retry_after) => FetchError::Throttled {
-                    api: name,
-                    retry_after,
-                },
-                denied => FetchError::Budget { api: name, denied },
+                Denied::RetryAfter(retry_after) => FetchErrorKind::Throttled { retry_after },
+                denied => FetchErrorKind::Budget(denied),
             })?;
-        let mut query: Vec<(&str, &str)> = vec![("api_key", self.api_key.as_str())];
+        let mut query: Vec<(&str, &str)> = vec![("api_key", self.parts.api_key.as_str())];
         let filter_key = match api {
             Api::Events | Api::Scheduled => Some("productIds"),
             Api::Products => Some("productId"),
             _ => None,
         };
         if let Some(key) = filter_key {
-            query.extend(self.product_ids.iter().map(|id| (key, id.as_str())));
+            query.extend(self.parts.product_ids.iter().map(|id| (key, id.as_str())));
         }
         let request = self
+            .parts
             .http
             .get(self.url(api))
             .query(&query)
             .bearer_auth(token.bearer())
-            .header("x-api-key", &self.api_key)
+            .header("x-api-key", &self.parts.api_key)
             .header(reqwest::header::ACCEPT, "application/json");
         let started = Instant::now();
         let response = match request.send().await {
             Ok(response) => response,
             Err(err) => {
-                self.metrics.observe_request(api, None, started.elapsed());
+                self.parts
+                    .metrics
+                    .observe_request(api, None, started.elapsed());
                 return Err(if err.is_timeout() {
-                    FetchError::Timeout { api: name }
+                    FetchErrorKind::Timeout
                 } else {
-                    FetchError::Network {
-                        api: name,
-                        message: http::describe(&err),
-                    }
+                    FetchErrorKind::Network(http::describe(&err))
                 });
             }
         };
@@ -278,12 +258,13 @@ impl StatusClient {
             .map(str::to_owned);
         // Error bodies are read only a little, for the message; success bodies up to the cap.
         let limit = if status.is_success() {
-            self.max_body
+            self.parts.max_body
         } else {
             4096
         };
         let body = http::read_body(response, limit).await;
-        self.metrics
+        self.parts
+            .metrics
             .observe_request(api, Some(status.as_u16()), started.elapsed());
         Ok(Answer {
             status,
@@ -294,8 +275,12 @@ impl StatusClient {
 
     /// Base URL + path without a double slash, keeping any path prefix of the base.
     fn url(&self, api: Api) -> Url {
-        let mut url = self.base.clone();
-        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), api.path());
+        let mut url = self.parts.base.clone();
+        let joined = format!(
+            "{}{}",
+            self.parts.base.path().trim_end_matches('/'),
+            api.path()
+        );
         url.set_path(&joined);
         url.set_query(None);
         url
@@ -323,10 +308,7 @@ fn detail(body: &Result<Bytes, BodyError>) -> String {
         (Some(code), None) => format!(" ({code})"),
         (None, None) => return String::new(),
     };
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect()
+    one_line(&text, 200)
 }
 
 #[cfg(test)]
@@ -347,16 +329,16 @@ mod tests {
             credentials,
             Arc::clone(&metrics),
         ));
-        StatusClient::new(
+        StatusClient::new(StatusClientParts {
             http,
-            Url::parse(base).unwrap(),
-            "StatusAdobeIOClient".into(),
-            vec![],
-            1024,
+            base: Url::parse(base).unwrap(),
+            api_key: "StatusAdobeIOClient".into(),
+            product_ids: vec![],
+            max_body: 1024,
             tokens,
-            Arc::new(RequestBudget::new(10)),
+            budget: Arc::new(RequestBudget::new(10)),
             metrics,
-        )
+        })
     }
 
     #[test]
@@ -389,42 +371,40 @@ mod tests {
 
     #[test]
     fn errors_map_to_failure_reasons() {
-        let api = "events";
-        assert_eq!(FetchError::Timeout { api }.reason(), FailureReason::Timeout);
+        let reason = |kind| FetchError::new(Api::Events, kind).reason();
+        assert_eq!(reason(FetchErrorKind::Timeout), FailureReason::Timeout);
         assert_eq!(
-            FetchError::Throttled {
-                api,
+            reason(FetchErrorKind::Throttled {
                 retry_after: Duration::ZERO
-            }
-            .reason(),
+            }),
             FailureReason::Throttled
         );
         assert_eq!(
-            FetchError::Body {
-                api,
-                source: BodyError::TooLarge { limit: 1 }
-            }
-            .reason(),
+            reason(FetchErrorKind::Body(BodyError::TooLarge { limit: 1 })),
             FailureReason::Parse
         );
         assert_eq!(
-            FetchError::Token {
-                api,
-                source: TokenError::Network("x".into())
-            }
-            .reason(),
+            reason(FetchErrorKind::Token(TokenError::Network("x".into()))),
             FailureReason::Network
         );
         assert_eq!(
-            FetchError::Token {
-                api,
-                source: TokenError::Rejected {
-                    status: 400,
-                    detail: String::new()
-                }
-            }
-            .reason(),
+            reason(FetchErrorKind::Token(TokenError::Rejected {
+                status: 400,
+                detail: String::new()
+            })),
             FailureReason::Auth
         );
+    }
+
+    #[test]
+    fn the_message_starts_with_the_api() {
+        let err = FetchError::new(
+            Api::Scheduled,
+            FetchErrorKind::Http {
+                status: 503,
+                detail: String::new(),
+            },
+        );
+        assert_eq!(err.to_string(), "scheduled: HTTP 503");
     }
 }

@@ -74,6 +74,17 @@ pub fn format_rfc3339(seconds: f64) -> String {
         .unwrap_or_default()
 }
 
+/// Seconds since the Unix epoch of `t` (0 for a time before it).
+pub fn unix_seconds(t: std::time::SystemTime) -> f64 {
+    t.duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> f64 {
+    unix_seconds(std::time::SystemTime::now())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

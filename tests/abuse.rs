@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use adobe_status_exporter::demo::{Fault, Scenario};
+use adobe_status_sim::{Fault, Scenario};
 use common::{simulator, value, Exporter};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use adobe_status_exporter::demo::{IncidentSpec, Scenario};
+use adobe_status_sim::{IncidentSpec, Scenario};
 use common::{simulator, value, Exporter, BIN, SECRET};
 
 fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use adobe_status_exporter::demo::{
+use adobe_status_sim::{
     Fault, IncidentSpec, MaintenanceSpec, RetryAfter, Scenario, Simulator, SimulatorConfig,
 };
 use common::{free_port, simulator, value, Exporter, CLIENT_ID, SECRET};

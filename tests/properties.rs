@@ -4,12 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
-use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
-use adobe_status_exporter::model::{self, Events, Maintenance, Messages, NamedRef, Product};
-use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
+use adobe_status_exporter::model::{self, Events, Maintenance, Messages, Product};
+use adobe_status_exporter::pipeline::{self, EventFeeds};
+use adobe_status_exporter::snapshot::Watch;
 use adobe_status_exporter::timestamp;
+use adobe_status_exporter::upstream::Api;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -77,29 +76,20 @@ fn any_json() -> impl Strategy<Value = Value> {
 }
 
 fn run_pipeline(events: &[u8], scheduled: &[u8], registry: &[u8]) -> Option<String> {
-    let parts = RegistryParts {
-        clouds: model::parse_list("clouds", registry).ok(),
-        products: model::parse_list::<Product>("products", registry).ok(),
-        regions: model::parse_list::<NamedRef>("regions", registry).ok(),
-        messages: model::parse_list::<Messages>("messages", registry).ok(),
+    // One body offered to every registry part: most fail to parse, which must be harmless.
+    let (registry, _) = pipeline::registry_from_bodies(Api::REGISTRY.map(|api| (api, registry)));
+    let feeds = EventFeeds {
+        events: pipeline::parse_events(events, b"[]").ok()?.events,
+        scheduled: pipeline::parse_events(b"{}", scheduled)
+            .map(|f| f.scheduled)
+            .unwrap_or_default(),
     };
-    let registry = Registry::build(&parts);
-    let events: Events = model::parse_object("events", events).ok()?;
-    let scheduled: Vec<Maintenance> = model::parse_list("scheduled", scheduled).unwrap_or_default();
-    let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), NOW);
-    let metrics = Arc::new(ExporterMetrics::new());
-    let body = encode(
-        &metrics,
-        ScrapeView {
-            snapshot: Some(Arc::new(EncodedSnapshot::new(&Arc::new(snapshot)).unwrap())),
-            up: true,
-            last_success_unix: Some(NOW),
-            registry_last_success_unix: None,
-        },
+    let derived = pipeline::derive_and_encode(&registry, &feeds, &Watch::all(), NOW).unwrap();
+    Some(
+        pipeline::healthy_exposition(derived.encoded, NOW)
+            .unwrap()
+            .to_text(),
     )
-    .unwrap()
-    .to_text();
-    Some(body)
 }
 
 /// Reverse of the OpenMetrics label-value escaping (`\\`, `\"`, `\n`).

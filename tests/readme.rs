@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::metrics::{encode, Api, EncodedSnapshot, ExporterMetrics, ScrapeView};
+use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
 use adobe_status_exporter::model::{parse_list, parse_object};
 use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
+use adobe_status_exporter::upstream::Api;
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()

@@ -7,7 +7,7 @@
 mod common;
 
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::demo::{Fault, Scenario};
+use adobe_status_sim::{Fault, Scenario};
 use common::{simulator, value, Exporter, BIN, CLIENT_ID, SECRET};
 
 fn assert_clean(what: &str, text: &str) {

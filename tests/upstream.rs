@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use adobe_status_exporter::app::build_refresher;
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::metrics::{encode, Api, ExporterMetrics};
+use adobe_status_exporter::metrics::{encode, ExporterMetrics};
 use adobe_status_exporter::refresh::Refresher;
+use adobe_status_exporter::upstream::Api;
 use reqwest::Url;
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

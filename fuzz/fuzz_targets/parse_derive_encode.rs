@@ -5,12 +5,13 @@
 #![no_main]
 
 use std::io::Read;
-use std::sync::Arc;
 
-use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
-use adobe_status_exporter::model::{self, Events, Maintenance, Messages, NamedRef, Product};
-use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
+use adobe_status_exporter::pipeline::{self, EventFeeds};
+use adobe_status_exporter::snapshot::Watch;
+use adobe_status_exporter::upstream::Api;
 use libfuzzer_sys::fuzz_target;
+
+const NOW: f64 = 1_800_000_000.0;
 
 fuzz_target!(|input: &[u8]| {
     let mut bodies = input.splitn(3, |&b| b == 0xFF);
@@ -18,31 +19,22 @@ fuzz_target!(|input: &[u8]| {
     let scheduled_body = bodies.next().unwrap_or_default();
     let registry_body = bodies.next().unwrap_or_default();
 
-    let parts = RegistryParts {
-        clouds: model::parse_list("clouds", registry_body).ok(),
-        products: model::parse_list::<Product>("products", registry_body).ok(),
-        regions: model::parse_list::<NamedRef>("regions", registry_body).ok(),
-        messages: model::parse_list::<Messages>("messages", registry_body).ok(),
-    };
-    let registry = Registry::build(&parts);
-    let Ok(events) = model::parse_object::<Events>("events", events_body) else {
+    // The same functions the refresh gate calls; one body is offered to every registry part.
+    let (registry, _) =
+        pipeline::registry_from_bodies(Api::REGISTRY.map(|api| (api, registry_body)));
+    let Ok(events) = pipeline::parse_events(events_body, b"[]") else {
         return;
     };
-    let scheduled: Vec<Maintenance> =
-        model::parse_list("scheduled", scheduled_body).unwrap_or_default();
-    let snapshot = derive(&registry, &events, &scheduled, &Watch::all(), 1_800_000_000.0);
-    let exposition = encode(
-        &Arc::new(ExporterMetrics::new()),
-        ScrapeView {
-            snapshot: Some(Arc::new(
-                EncodedSnapshot::new(&Arc::new(snapshot)).expect("encoding cannot fail"),
-            )),
-            up: true,
-            last_success_unix: Some(1_800_000_000.0),
-            registry_last_success_unix: None,
-        },
-    )
-    .expect("encoding cannot fail");
+    let feeds = EventFeeds {
+        events: events.events,
+        scheduled: pipeline::parse_events(b"{}", scheduled_body)
+            .map(|f| f.scheduled)
+            .unwrap_or_default(),
+    };
+    let derived = pipeline::derive_and_encode(&registry, &feeds, &Watch::all(), NOW)
+        .expect("encoding cannot fail");
+    let exposition =
+        pipeline::healthy_exposition(derived.encoded, NOW).expect("encoding cannot fail");
     let body = exposition.to_text();
     assert!(body.ends_with("# EOF\n"), "exposition is not terminated");
     // The gzip answer is one member that decodes to the very same text.

@@ -23,7 +23,7 @@ least 5s, see MIN_FOR_SECONDS), and
 Alertmanager's group_wait/group_interval are set to 1s/2s. Everything else (expressions,
 labels, annotation templates, routes, inhibitions) is exactly what ships.
 
-Standard library only. Data and logs: target/monitoring-e2e/.
+Standard library only (with scripts/testlib.py). Data and logs: target/monitoring-e2e/.
 """
 
 import argparse
@@ -34,16 +34,17 @@ import pathlib
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # scripts/, for testlib
+from testlib import (ROOT, CheckFailed, Processes, demo_command, free_port, fresh_dir, request,  # noqa: E402
+                     wait_until)
+
 WORK = ROOT / "target" / "monitoring-e2e"
 RULES = ROOT / "alerts" / "adobe-status-alerts.yml"
 AM_CONFIG = ROOT / "deploy" / "compose" / "alertmanager" / "alertmanager.yml"
@@ -73,10 +74,6 @@ MAY_BE_EMPTY = {
 results = []  # (ok, name, detail)
 
 
-class Failure(Exception):
-    pass
-
-
 def record(ok, name, detail=""):
     results.append((ok, name, detail))
     mark = "ok  " if ok else "FAIL"
@@ -84,76 +81,13 @@ def record(ok, name, detail=""):
     return ok
 
 
-# ------------------------------------------------------------------------------------ processes
-
-
-class Processes:
-    def __init__(self):
-        self.procs = {}
-
-    def start(self, name, argv):
-        log = open(WORK / f"{name}.log", "wb")
-        p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             cwd=WORK)
-        self.procs[name] = (p, log)
-        return p
-
-    def stop(self, name):
-        p, log = self.procs.pop(name)
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        log.close()
-
-    def check_alive(self):
-        for name, (p, _) in self.procs.items():
-            if p.poll() is not None:
-                raise Failure(f"{name} exited with status {p.returncode} (see {WORK / (name + '.log')})")
-
-    def stop_all(self):
-        for name in list(self.procs):
-            self.stop(name)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # ------------------------------------------------------------------------------------------ HTTP
 
 
-def http(method, url, body=None, form=None, timeout=10):
-    data, headers = None, {}
-    if body is not None:
-        data, headers = json.dumps(body).encode(), {"Content-Type": "application/json"}
-    if form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        raw = r.read()
-        return json.loads(raw) if raw[:1] in (b"{", b"[") else raw.decode()
-
-
-def wait_until(what, fn, procs, timeout=60, interval=0.25):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        procs.check_alive()
-        try:
-            last = fn()
-            if last:
-                return last
-        except (urllib.error.URLError, ConnectionError, OSError, json.JSONDecodeError) as e:
-            last = e
-        time.sleep(interval)
-    raise Failure(f"timed out after {timeout}s waiting for {what} (last: {str(last)[:300]})")
+def api(url, body=None, form=None):
+    """A GET, or a POST of `body` as JSON or of `form`; the answer parsed when it is JSON."""
+    raw = request(url, body, form, timeout=10).body
+    return json.loads(raw) if raw[:1] in (b"{", b"[") else raw.decode()
 
 
 class Webhook(httpserver.ThreadingHTTPServer):
@@ -240,7 +174,7 @@ scrape_configs:
                  ["amtool", "check-config", str(am_path)]):
         r = subprocess.run(argv, capture_output=True, text=True)
         if r.returncode:
-            raise Failure(f"{' '.join(argv)}: {r.stdout}{r.stderr}")
+            raise CheckFailed(f"{' '.join(argv)}: {r.stdout}{r.stderr}")
     return rules, prom, am_path
 
 
@@ -252,9 +186,9 @@ class Prom:
         self.base = base
 
     def query(self, expr):
-        r = http("POST", f"{self.base}/api/v1/query", form={"query": expr})
+        r = api(f"{self.base}/api/v1/query", form={"query": expr})
         if r.get("status") != "success":
-            raise Failure(f"query failed: {r}")
+            raise CheckFailed(f"query failed: {r}")
         return r["data"]["result"]
 
     def firing(self, alertname, **labels):
@@ -316,7 +250,7 @@ def check_dashboards(prom, analytics_name):
                     name = f"{path.name} [{label}] {p['title']!r} {t['refId']}"
                     try:
                         res = prom.query(expr)
-                    except (Failure, urllib.error.HTTPError) as e:
+                    except (CheckFailed, urllib.error.HTTPError) as e:
                         body = e.read().decode() if isinstance(e, urllib.error.HTTPError) else str(e)
                         record(False, name, f"query error: {body[:300]}")
                         continue
@@ -339,7 +273,7 @@ def check_dashboards(prom, analytics_name):
 
 
 def check_metric_names(exporter_url):
-    body = http("GET", f"{exporter_url}/metrics")
+    body = api(f"{exporter_url}/metrics")
     exported = {re.split(r"[{ ]", line, 1)[0] for line in body.splitlines() if line and not line.startswith("#")}
     used = {}
 
@@ -377,11 +311,9 @@ def main():
         print(f"e2e: exporter binary {args.exporter} not found (cargo build first)", file=sys.stderr)
         return 1
 
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    WORK.mkdir(parents=True)
+    fresh_dir(WORK)
     ports = {k: free_port() for k in ("exporter", "sim", "prom", "am", "webhook")}
-    procs = Processes()
+    procs = Processes(WORK)
     hook = Webhook(ports["webhook"])
     threading.Thread(target=hook.serve_forever, daemon=True).start()
 
@@ -392,7 +324,7 @@ def main():
     started = time.monotonic()
     try:
         run(args, ports, procs, hook)
-    except Failure as e:
+    except CheckFailed as e:
         record(False, "e2e aborted", str(e))
     except Exception as e:  # noqa: BLE001 - report, clean up, fail
         record(False, "e2e crashed", f"{type(e).__name__}: {e}")
@@ -413,17 +345,16 @@ def main():
 
 def run(args, ports, procs, hook):
     rules, prom_cfg, am_cfg = write_configs(ports)
+    alive = procs.check_alive  # every wait ends early when a process has died
     exporter_url = f"http://127.0.0.1:{ports['exporter']}"
     sim = f"http://127.0.0.1:{ports['sim']}/__sim"
-    procs.start("exporter", [
-        args.exporter, "--demo", "--demo.scenario=empty",
-        f"--demo.listen-address=127.0.0.1:{ports['sim']}",
-        f"--web.listen-address=127.0.0.1:{ports['exporter']}",
+    procs.start("exporter", demo_command(
+        args.exporter, ports["sim"], ports["exporter"], "--demo.scenario=empty",
         # One refresh per second, registry (and so incident titles) included; 6 requests a
         # refresh stay within the 50 per 5 s budget.
         "--status.min-interval=1s", "--status.registry-interval=1s", "--status.max-requests=50",
         "--log.level=warn",
-    ])
+    ))
     procs.start("prometheus", [
         args.prometheus, f"--config.file={prom_cfg}", f"--storage.tsdb.path={WORK / 'prometheus-data'}",
         f"--web.listen-address=127.0.0.1:{ports['prom']}", "--rules.alert.resend-delay=1s",
@@ -438,14 +369,14 @@ def run(args, ports, procs, hook):
     am = f"http://127.0.0.1:{ports['am']}"
 
     print("start-up", flush=True)
-    wait_until("exporter ready", lambda: http("GET", f"{exporter_url}/-/ready"), procs)
-    wait_until("Prometheus ready", lambda: http("GET", f"{prom.base}/-/ready"), procs)
-    wait_until("Alertmanager ready", lambda: http("GET", f"{am}/-/ready"), procs)
+    wait_until("exporter ready", lambda: api(f"{exporter_url}/-/ready"), alive)
+    wait_until("Prometheus ready", lambda: api(f"{prom.base}/-/ready"), alive)
+    wait_until("Alertmanager ready", lambda: api(f"{am}/-/ready"), alive)
     wait_until("Prometheus scraping the exporter with fresh Adobe data",
-               lambda: prom.query('up{job="adobe_status"} == 1 and on (instance) adobe_status_up == 1'), procs)
+               lambda: prom.query('up{job="adobe_status"} == 1 and on (instance) adobe_status_up == 1'), alive)
     record(True, "exporter (demo, empty scenario), Prometheus and Alertmanager up; target scraped")
 
-    rules_state = wait_until("rules evaluated", lambda: http("GET", f"{prom.base}/api/v1/rules"), procs)
+    rules_state = wait_until("rules evaluated", lambda: api(f"{prom.base}/api/v1/rules"), alive)
     bad = [r["name"] for g in rules_state["data"]["groups"] for r in g["rules"] if r.get("health") != "ok"
            and r.get("lastError")]
     n_rules = sum(len(g["rules"]) for g in rules_state["data"]["groups"])
@@ -455,7 +386,7 @@ def run(args, ports, procs, hook):
     print("incidents and maintenances", flush=True)
     info = prom.query(f'adobe_status_product_info{{product_id="{WATCHED}"}}')
     if not info:
-        raise Failure(f"product {WATCHED} not exported")
+        raise CheckFailed(f"product {WATCHED} not exported")
     analytics = info[0]["metric"]["product_name"]
     cloud_id = info[0]["metric"]["cloud_id"]
     services = [r["metric"]["service_id"] for r in
@@ -465,14 +396,14 @@ def run(args, ports, procs, hook):
     unwatched_p = ("990102", "E2E Unwatched Product")
     maint_p = ("990103", "E2E Maintenance Only Product")
     for pid, name in (ticket_p, unwatched_p, maint_p):
-        http("POST", f"{sim}/products", {"id": pid, "name": name, "cloud_id": cloud_id,
-                                         "services": [[f"{pid}1", "Checkout API"], [f"{pid}2", "Web UI"]]})
+        api(f"{sim}/products", {"id": pid, "name": name, "cloud_id": cloud_id,
+                                "services": [[f"{pid}1", "Checkout API"], [f"{pid}2", "Web UI"]]})
     wait_until("the added products exported",
-               lambda: len(prom.query('adobe_status_product_info{product_id=~"99010[123]"}')) == 3, procs)
+               lambda: len(prom.query('adobe_status_product_info{product_id=~"99010[123]"}')) == 3, alive)
 
     def incident(pids, severity, title, services=(), regions=()):
-        return http("POST", f"{sim}/incidents", {"product_ids": list(pids), "severity": severity, "title": title,
-                                                  "regions": list(regions), "service_ids": list(services)})["id"]
+        return api(f"{sim}/incidents", {"product_ids": list(pids), "severity": severity, "title": title,
+                                        "regions": list(regions), "service_ids": list(services)})["id"]
 
     t_major = f"E2E {RUN}: reports fail to load"
     t_minor_same = f"E2E {RUN}: slow exports"
@@ -484,10 +415,10 @@ def run(args, ports, procs, hook):
     minor_ticket = incident([ticket_p[0]], "Minor", t_ticket, [f"{ticket_p[0]}1"])
     major_unwatched = incident([unwatched_p[0]], "Major", t_unwatched)
     now = int(time.time())
-    maint = http("POST", f"{sim}/maintenances", {
+    maint = api(f"{sim}/maintenances", {
         "product_ids": [maint_p[0]], "status": "Started", "maintenance_type": "Urgent", "title": t_maint,
         "start": now - 60, "end": now + 1800})["id"]
-    upcoming = http("POST", f"{sim}/maintenances", {
+    upcoming = api(f"{sim}/maintenances", {
         "product_ids": [maint_p[0]], "status": "Scheduled", "maintenance_type": "Normal",
         "title": f"E2E {RUN}: planned upgrade", "start": now + 3600, "end": now + 7200})["id"]
     print(f"  opened incidents {major} (Major, {analytics}), {minor_same} (Minor, {analytics}), "
@@ -496,7 +427,7 @@ def run(args, ports, procs, hook):
 
     # The page: Major incident on a watched product.
     page = wait_until("the page for the Major incident",
-                      lambda: hook.find("pager", "firing", incident_id=major), procs)[0]
+                      lambda: hook.find("pager", "firing", incident_id=major), alive)[0]
     lab, ann = page["labels"], page["annotations"]
     record(lab.get("alertname") == "AdobeStatusProductMajorIncident" and lab.get("severity") == "critical",
            "Major incident on a watched product pages (pager receiver, severity critical)")
@@ -509,17 +440,17 @@ def run(args, ports, procs, hook):
 
     # Tickets: Minor incident elsewhere; Major incident on a product no paging route watches.
     t = wait_until("the ticket for the Minor incident",
-                   lambda: hook.find("ticket", "firing", incident_id=minor_ticket), procs)[0]
+                   lambda: hook.find("ticket", "firing", incident_id=minor_ticket), alive)[0]
     record(t["labels"].get("alertname") == "AdobeStatusProductMinorIncident"
            and t["labels"].get("product_name") == ticket_p[1] and t_ticket in t["annotations"].get("summary", ""),
            "Minor incident opens a ticket naming the product and title", t["annotations"].get("summary", ""))
     wait_until("the ticket for the Major incident on an unwatched product",
-               lambda: hook.find("ticket", "firing", incident_id=major_unwatched), procs)
+               lambda: hook.find("ticket", "firing", incident_id=major_unwatched), alive)
     record(True, "Major incident on a product no route watches opens a ticket")
 
     # Chat: the maintenance.
     c = wait_until("the chat message for the maintenance",
-                   lambda: hook.find("chat", "firing", maintenance_id=maint), procs)[0]
+                   lambda: hook.find("chat", "firing", maintenance_id=maint), alive)[0]
     record(c["labels"].get("alertname") == "AdobeStatusMaintenanceInProgress"
            and maint_p[1] in c["annotations"].get("summary", "") and t_maint in c["annotations"].get("summary", ""),
            "maintenance in progress goes to chat (informational) naming product and title",
@@ -527,20 +458,20 @@ def run(args, ports, procs, hook):
 
     # Inhibition: the Minor incident on the product that already paged is firing, but muted.
     wait_until("the Minor incident on the paged product firing in Prometheus",
-               lambda: prom.firing("AdobeStatusProductMinorIncident", incident_id=minor_same), procs)
+               lambda: prom.firing("AdobeStatusProductMinorIncident", incident_id=minor_same), alive)
 
     def inhibited():
         q = urllib.parse.quote(f'incident_id="{minor_same}"')
-        alerts = http("GET", f"{am}/api/v2/alerts?filter={q}")
+        alerts = api(f"{am}/api/v2/alerts?filter={q}")
         return [a for a in alerts if a["status"].get("inhibitedBy")]
 
-    wait_until("Alertmanager inhibiting it", inhibited, procs, timeout=30)
+    wait_until("Alertmanager inhibiting it", inhibited, alive, timeout=30)
     record(True, "Minor incident on a product with a Major incident is inhibited in Alertmanager")
 
     # ---------------------------------------------------------------- dashboards, metric names
     print("dashboards", flush=True)
     wait_until("the scheduled maintenance exported",
-               lambda: prom.query(f'adobe_status_maintenance_info{{maintenance_id="{upcoming}"}}'), procs)
+               lambda: prom.query(f'adobe_status_maintenance_info{{maintenance_id="{upcoming}"}}'), alive)
     n = check_dashboards(prom, analytics)
     record(True, f"{n} panel queries evaluated through Prometheus' HTTP API")
     check_metric_names(exporter_url)
@@ -563,13 +494,13 @@ def run(args, ports, procs, hook):
     # ---------------------------------------------------------------- resolution
     print("closing", flush=True)
     for i in (major, minor_same, minor_ticket, major_unwatched):
-        http("POST", f"{sim}/incidents/{i}/close", {})
-    http("POST", f"{sim}/maintenances/{maint}/status", {"status": "Completed"})
-    wait_until("the page to resolve", lambda: hook.find("pager", "resolved", incident_id=major), procs)
+        api(f"{sim}/incidents/{i}/close", {})
+    api(f"{sim}/maintenances/{maint}/status", {"status": "Completed"})
+    wait_until("the page to resolve", lambda: hook.find("pager", "resolved", incident_id=major), alive)
     record(True, "closed Major incident → the page resolves")
-    wait_until("the ticket to resolve", lambda: hook.find("ticket", "resolved", incident_id=minor_ticket), procs)
+    wait_until("the ticket to resolve", lambda: hook.find("ticket", "resolved", incident_id=minor_ticket), alive)
     record(True, "closed Minor incident → the ticket resolves")
-    wait_until("the maintenance alert to resolve", lambda: hook.find("chat", "resolved", maintenance_id=maint), procs)
+    wait_until("the maintenance alert to resolve", lambda: hook.find("chat", "resolved", maintenance_id=maint), alive)
     record(True, "completed maintenance → the informational alert resolves")
     record(not [a for _, a in hook.alerts("pager") if a["labels"].get("incident_id") != major],
            "still no other page")
@@ -578,7 +509,7 @@ def run(args, ports, procs, hook):
     print("exporter down", flush=True)
     procs.stop("exporter")
     down = wait_until("AdobeStatusExporterDown delivered",
-                      lambda: hook.find("ticket", "firing", alertname="AdobeStatusExporterDown"), procs)[0]
+                      lambda: hook.find("ticket", "firing", alertname="AdobeStatusExporterDown"), alive)[0]
     record(down["labels"].get("instance") == f"127.0.0.1:{ports['exporter']}"
            and down["labels"].get("severity") == "warning",
            "a broken exporter is noticed: AdobeStatusExporterDown reaches the ticket receiver")

@@ -1,8 +1,13 @@
 //! Encoding of a known snapshot: names, labels, values, escaping, completeness.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use super::*;
 use crate::model::{parse_list, parse_object};
 use crate::snapshot::{derive, Registry, RegistryParts, Watch};
+use crate::snapshot::{MaintenanceState, Severity, Snapshot};
+use crate::upstream::{Api, FailureReason};
 
 const NOW: f64 = 1_800_000_000.0;
 

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use adobe_status_exporter::demo::{Scenario, Simulator, SimulatorConfig, SimulatorHandle};
+use adobe_status_sim::{Scenario, Simulator, SimulatorConfig, SimulatorHandle};
 
 pub const SECRET: &str = "canary-Sup3r-s3cret-value";
 pub const CLIENT_ID: &str = "e2e-client";
