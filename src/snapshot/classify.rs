@@ -1,0 +1,325 @@
+//! Classification rules: severity buckets, maintenance states, whether an (incident, product)
+//! pair is still open, which regions it hits, how maintenances from both feeds merge, and
+//! titles cleaned for labels (docs/adobe-status-api.md §7).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::registry::{non_empty, Registry};
+use super::{ALL_REGIONS, MAX_TITLE_CHARS};
+use crate::model::{self, HistoryEntry, Maintenance};
+
+// === Severity ===
+
+/// Incident severity bucket, the `incident_severity` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Major,
+    Minor,
+    Potential,
+    Trivial,
+    None,
+    Unknown,
+}
+
+impl Severity {
+    /// Every bucket, in the order series are emitted.
+    pub const ALL: [Severity; 6] = [
+        Severity::Major,
+        Severity::Minor,
+        Severity::Potential,
+        Severity::Trivial,
+        Severity::None,
+        Severity::Unknown,
+    ];
+
+    /// Classify an upstream value; `None` when it is missing or `Empty` (not set).
+    pub fn parse(raw: Option<&str>) -> Option<Severity> {
+        let value = raw?.trim();
+        Some(match value.to_ascii_lowercase().as_str() {
+            "" | "empty" => return None,
+            "major" => Severity::Major,
+            "minor" => Severity::Minor,
+            "potential" => Severity::Potential,
+            "trivial" => Severity::Trivial,
+            "none" => Severity::None,
+            _ => Severity::Unknown,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Major => "major",
+            Severity::Minor => "minor",
+            Severity::Potential => "potential",
+            Severity::Trivial => "trivial",
+            Severity::None => "none",
+            Severity::Unknown => "unknown",
+        }
+    }
+
+    /// The `*_worst_severity` scale: 0 healthy … 4 major. A value Adobe added after this
+    /// exporter was written ranks as "potential": something is open, its impact unclassified.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::None => 0,
+            Severity::Trivial => 1,
+            Severity::Potential | Severity::Unknown => 2,
+            Severity::Minor => 3,
+            Severity::Major => 4,
+        }
+    }
+
+    pub(super) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+// === Maintenance state ===
+
+/// The `maintenance_state` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MaintenanceState {
+    InProgress,
+    Scheduled,
+}
+
+impl MaintenanceState {
+    pub const ALL: [MaintenanceState; 2] =
+        [MaintenanceState::InProgress, MaintenanceState::Scheduled];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MaintenanceState::InProgress => "in_progress",
+            MaintenanceState::Scheduled => "scheduled",
+        }
+    }
+}
+
+/// Where a maintenance stands, by its own status (never by the endpoint that returned it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Phase {
+    Unknown,
+    Scheduled,
+    Started,
+    Finished,
+}
+
+impl Phase {
+    pub(super) fn from_status(raw: Option<&str>) -> Phase {
+        match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            Some("started") | Some("inprogress") | Some("in_progress") => Phase::Started,
+            Some("scheduled") => Phase::Scheduled,
+            Some("completed") | Some("canceled") | Some("cancelled") => Phase::Finished,
+            _ => Phase::Unknown,
+        }
+    }
+}
+
+pub(super) fn maintenance_type_label(raw: Option<&str>) -> &'static str {
+    match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        Some("normal") => "normal",
+        Some("urgent") => "urgent",
+        Some("scheduled") => "scheduled",
+        None | Some("") | Some("empty") => "unspecified",
+        Some(_) => "unknown",
+    }
+}
+
+/// Is this (incident, product) pair still open? (docs/adobe-status-api.md §7.1)
+pub(super) fn incident_is_ongoing(
+    product: &model::IncidentProduct,
+    latest: Option<&HistoryEntry>,
+    now: f64,
+) -> bool {
+    let ended = product.ended_on.is_some_and(|t| t <= now);
+    let status = product
+        .status
+        .as_deref()
+        .map(|s| s.trim().to_ascii_lowercase());
+    match status.as_deref() {
+        Some("opened") | Some("open") | Some("reopened") => !ended,
+        Some("closed") | Some("dismissed") | Some("resolved") => false,
+        known_unset => {
+            if ended {
+                return false;
+            }
+            let from_history = latest
+                .and_then(|h| h.status.as_deref())
+                .map(|s| s.trim().to_ascii_lowercase());
+            match from_history.as_deref() {
+                Some("opened") | Some("discovery") | Some("reopened") => true,
+                Some("closed") | Some("dismissed") | Some("resolved") => false,
+                // No conclusive history: a status value we do not know yet (and no end
+                // time) is still reported, since hiding a real outage is the worse error;
+                // a missing or `Empty` status with nothing else is not evidence of one.
+                _ => !matches!(known_unset, None | Some("") | Some("empty")),
+            }
+        }
+    }
+}
+
+/// Regions of one (incident, product): latest history first, then the event's list.
+pub(super) fn incident_regions(
+    registry: &Registry,
+    incident: &model::Incident,
+    latest: Option<&HistoryEntry>,
+) -> Vec<String> {
+    let event_name = |id: &str| {
+        incident
+            .region
+            .iter()
+            .find(|r| non_empty(&r.id) == Some(id))
+            .and_then(|r| non_empty(&r.name).map(str::to_owned))
+    };
+    let mut ids: Vec<&str> = latest
+        .map(|h| {
+            h.location_impact
+                .service_regions
+                .iter()
+                .map(|s| s.trim())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.retain(|s| !s.is_empty());
+    if ids.is_empty() {
+        ids = incident
+            .region
+            .iter()
+            .filter_map(|r| non_empty(&r.id))
+            .collect();
+    }
+    let names: BTreeSet<String> = ids
+        .into_iter()
+        .map(|id| {
+            registry
+                .region_name(id)
+                .map(str::to_owned)
+                .or_else(|| event_name(id))
+                .unwrap_or_else(|| id.to_owned())
+        })
+        .collect();
+    if names.is_empty() {
+        vec![ALL_REGIONS.to_owned()]
+    } else {
+        names.into_iter().collect()
+    }
+}
+
+/// Merge `/events` maintenances with `/events/scheduled` by id. When both carry the same id
+/// the one further along (finished > started > scheduled) wins: it is the newer news.
+pub(super) fn merge_maintenances<'a>(
+    ongoing: &'a [Maintenance],
+    scheduled: &'a [Maintenance],
+) -> Vec<&'a Maintenance> {
+    let mut by_id: BTreeMap<&str, &Maintenance> = BTreeMap::new();
+    let mut without_id = Vec::new();
+    for m in ongoing.iter().chain(scheduled) {
+        match non_empty(&m.id) {
+            Some(id) => {
+                by_id
+                    .entry(id)
+                    .and_modify(|kept| {
+                        if Phase::from_status(m.status.as_deref())
+                            > Phase::from_status(kept.status.as_deref())
+                        {
+                            *kept = m;
+                        }
+                    })
+                    .or_insert(m);
+            }
+            None => without_id.push(m),
+        }
+    }
+    by_id.into_values().chain(without_id).collect()
+}
+
+/// In progress, scheduled, or not exported (finished or unknown).
+pub(super) fn maintenance_state(m: &Maintenance, now: f64) -> Option<MaintenanceState> {
+    let phase = match Phase::from_status(m.status.as_deref()) {
+        Phase::Unknown => {
+            // `Empty` or a new value: the latest history entry of any product, then the dates.
+            let latest = m
+                .products
+                .iter()
+                .filter_map(|p| model::latest(&p.history))
+                .max_by(|a, b| {
+                    a.message_time
+                        .unwrap_or(0.0)
+                        .total_cmp(&b.message_time.unwrap_or(0.0))
+                });
+            match Phase::from_status(latest.and_then(|h| h.status.as_deref())) {
+                Phase::Unknown => phase_from_dates(m, now),
+                phase => phase,
+            }
+        }
+        phase => phase,
+    };
+    match phase {
+        Phase::Started => Some(MaintenanceState::InProgress),
+        Phase::Scheduled => Some(MaintenanceState::Scheduled),
+        Phase::Finished | Phase::Unknown => None,
+    }
+}
+
+pub(super) fn phase_from_dates(m: &Maintenance, now: f64) -> Phase {
+    if m.completed_on.is_some_and(|t| t <= now) {
+        Phase::Finished
+    } else if m.started_on.is_some_and(|t| t <= now) {
+        Phase::Started
+    } else if m.scheduled_date.is_some_and(|t| t > now) {
+        Phase::Scheduled
+    } else {
+        Phase::Unknown
+    }
+}
+
+/// The newest resolvable title of a history, cleaned for a label value: one line, bounded
+/// length, maintenance window placeholders filled in. Empty when unknown.
+pub(super) fn title_from_history(
+    history: &[HistoryEntry],
+    titles: &HashMap<String, String>,
+    window: Option<(Option<f64>, Option<f64>)>,
+) -> String {
+    let mut entries: Vec<(usize, &HistoryEntry)> = history.iter().enumerate().collect();
+    entries.sort_by(|(ia, a), (ib, b)| {
+        let ta = a.message_time.unwrap_or(f64::NEG_INFINITY);
+        let tb = b.message_time.unwrap_or(f64::NEG_INFINITY);
+        tb.total_cmp(&ta).then(ib.cmp(ia))
+    });
+    let text = entries.into_iter().find_map(|(_, h)| {
+        let token = non_empty(&h.title_token)?;
+        titles.get(token)
+    });
+    let Some(text) = text else {
+        return String::new();
+    };
+    let mut text = text.clone();
+    if let Some((start, end)) = window {
+        let fmt = |t: Option<f64>| t.map(crate::timestamp::format_rfc3339).unwrap_or_default();
+        text = text
+            .replace("{startDateTime}", &fmt(start))
+            .replace("{endDateTime}", &fmt(end));
+    }
+    clean_title(&text)
+}
+
+/// Collapse whitespace (newlines included) and cut to [`MAX_TITLE_CHARS`] characters.
+pub fn clean_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_TITLE_CHARS * 4));
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    match out.char_indices().nth(MAX_TITLE_CHARS) {
+        Some((cut, _)) => {
+            out.truncate(cut);
+            let trimmed = out.trim_end().len();
+            out.truncate(trimmed);
+            out.push('…');
+            out
+        }
+        None => out,
+    }
+}

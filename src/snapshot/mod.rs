@@ -1,0 +1,404 @@
+//! Pure derivation: upstream registry + events → [`Snapshot`] (docs/adobe-status-api.md §7).
+//!
+//! No I/O and no clock here: `now` is passed in, so every rule (ongoing vs closed, severity
+//! fallback to history, maintenance de-duplication, service and region attribution) is
+//! unit-tested on plain data.
+
+mod classify;
+mod registry;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{self, Events, HistoryEntry, Maintenance};
+
+use classify::*;
+pub use classify::{clean_title, MaintenanceState, Severity};
+use registry::non_empty;
+pub use registry::{Registry, RegistryParts, RegistryProduct};
+
+/// Titles longer than this are cut (they end up in label values of pages).
+pub const MAX_TITLE_CHARS: usize = 160;
+
+/// Region label value when an event names no region: "not region-specific", not "none".
+pub const ALL_REGIONS: &str = "all";
+
+// === Snapshot ===
+
+/// Which products to export: all, or the ids given with `--adobe.product-id`.
+#[derive(Debug, Clone, Default)]
+pub struct Watch(Option<BTreeSet<String>>);
+
+impl Watch {
+    pub fn all() -> Watch {
+        Watch(None)
+    }
+
+    pub fn only(ids: impl IntoIterator<Item = String>) -> Watch {
+        let ids: BTreeSet<String> = ids.into_iter().collect();
+        Watch(if ids.is_empty() { None } else { Some(ids) })
+    }
+
+    pub fn includes(&self, product_id: &str) -> bool {
+        self.0.as_ref().is_none_or(|ids| ids.contains(product_id))
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().flatten()
+    }
+}
+
+/// Everything one scrape exports about Adobe, keyed and sorted by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub products: BTreeMap<String, ProductStatus>,
+    /// One per ongoing (incident, product), sorted by incident id then product id.
+    pub incidents: Vec<IncidentSeries>,
+    /// One per in-progress or scheduled (maintenance, product).
+    pub maintenances: Vec<MaintenanceSeries>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProductStatus {
+    pub name: String,
+    pub cloud_id: String,
+    pub cloud_name: String,
+    /// Ongoing incidents per [`Severity`], indexed like [`Severity::ALL`].
+    incidents: [u32; 6],
+    pub maintenances_in_progress: u32,
+    pub maintenances_scheduled: u32,
+    pub services: BTreeMap<String, ServiceStatus>,
+}
+
+impl ProductStatus {
+    pub fn incidents(&self, severity: Severity) -> u32 {
+        self.incidents[severity.index()]
+    }
+
+    pub fn maintenances(&self, state: MaintenanceState) -> u32 {
+        match state {
+            MaintenanceState::InProgress => self.maintenances_in_progress,
+            MaintenanceState::Scheduled => self.maintenances_scheduled,
+        }
+    }
+
+    /// Worst ongoing severity, 0 when healthy.
+    pub fn worst_severity(&self) -> u8 {
+        Severity::ALL
+            .iter()
+            .filter(|s| self.incidents(**s) > 0)
+            .map(|s| s.rank())
+            .max()
+            .unwrap_or(0)
+    }
+
+    pub fn ongoing_incidents(&self) -> u32 {
+        self.incidents.iter().sum()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceStatus {
+    pub name: String,
+    pub worst_severity: u8,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSeries {
+    pub incident_id: String,
+    pub product_id: String,
+    pub severity: Severity,
+    pub title: String,
+    pub started: Option<f64>,
+    /// Region names (or ids when the registry has no name), or [`ALL_REGIONS`].
+    pub regions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaintenanceSeries {
+    pub maintenance_id: String,
+    pub product_id: String,
+    pub state: MaintenanceState,
+    pub maintenance_type: &'static str,
+    pub title: String,
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+}
+
+/// Build the snapshot. `scheduled` is the body of `/events/scheduled`; maintenances from both
+/// calls are merged by id.
+pub fn derive(
+    registry: &Registry,
+    events: &Events,
+    scheduled: &[Maintenance],
+    watch: &Watch,
+    now: f64,
+) -> Snapshot {
+    let mut builder = Builder {
+        registry,
+        watch,
+        snapshot: Snapshot::default(),
+    };
+    builder.seed_products();
+    for incident in &events.incidents {
+        builder.add_incident(incident, now);
+    }
+    for maintenance in merge_maintenances(&events.maintenances, scheduled) {
+        builder.add_maintenance(maintenance, now);
+    }
+    let mut snapshot = builder.snapshot;
+    snapshot
+        .incidents
+        .sort_by(|a, b| (&a.incident_id, &a.product_id).cmp(&(&b.incident_id, &b.product_id)));
+    snapshot.maintenances.sort_by(|a, b| {
+        (&a.maintenance_id, &a.product_id).cmp(&(&b.maintenance_id, &b.product_id))
+    });
+    snapshot
+}
+
+struct Builder<'a> {
+    registry: &'a Registry,
+    watch: &'a Watch,
+    snapshot: Snapshot,
+}
+
+/// A product's status before any event: its name (the id when it has none) and its cloud.
+fn new_product(registry: &Registry, id: &str, name: Option<&str>) -> ProductStatus {
+    let (cloud_id, cloud_name) = registry.cloud_of(id);
+    ProductStatus {
+        name: name.unwrap_or(id).to_owned(),
+        cloud_id,
+        cloud_name,
+        ..ProductStatus::default()
+    }
+}
+
+impl Builder<'_> {
+    /// Every watched product is present, healthy until an event says otherwise, so that
+    /// "absent" and "healthy" never look the same.
+    fn seed_products(&mut self) {
+        let registry = self.registry;
+        // Built in one go from the registry's sorted order (a bulk build, no per-key
+        // search): at 100× the catalogue this is most of derive's time otherwise.
+        self.snapshot.products = registry
+            .products
+            .iter()
+            .filter(|(id, _)| self.watch.includes(id))
+            .map(|(id, product)| {
+                let name = Some(product.name.as_str()).filter(|n| !n.is_empty());
+                let services = product
+                    .services
+                    .iter()
+                    .map(|(sid, name)| {
+                        let status = ServiceStatus {
+                            name: name.clone(),
+                            worst_severity: 0,
+                        };
+                        (sid.clone(), status)
+                    })
+                    .collect();
+                let status = ProductStatus {
+                    services,
+                    ..new_product(registry, id, name)
+                };
+                (id.clone(), status)
+            })
+            .collect();
+        let explicit: Vec<String> = self.watch.ids().cloned().collect();
+        for id in explicit {
+            self.product(&id, None);
+        }
+    }
+
+    /// The status entry of a product, created on first sight. Name preference: registry,
+    /// then the event's own name, then the id itself.
+    fn product(&mut self, id: &str, event_name: Option<&str>) -> &mut ProductStatus {
+        let registry = self.registry;
+        self.snapshot
+            .products
+            .entry(id.to_owned())
+            .and_modify(|p| {
+                if p.name.is_empty() {
+                    if let Some(name) = event_name.filter(|n| !n.trim().is_empty()) {
+                        p.name = name.to_owned();
+                    }
+                }
+            })
+            .or_insert_with(|| {
+                let registry_name = registry
+                    .products
+                    .get(id)
+                    .map(|p| p.name.as_str())
+                    .filter(|n| !n.is_empty());
+                let name = registry_name.or(event_name.filter(|n| !n.trim().is_empty()));
+                new_product(registry, id, name)
+            })
+    }
+
+    fn add_incident(&mut self, incident: &model::Incident, now: f64) {
+        let incident_id = non_empty(&incident.id).map(str::to_owned);
+        let mut seen = BTreeSet::new();
+        for product in &incident.products {
+            let Some(product_id) = non_empty(&product.id) else {
+                continue;
+            };
+            if !self.watch.includes(product_id) || !seen.insert(product_id) {
+                continue;
+            }
+            self.product(product_id, product.name.as_deref());
+            let latest = model::latest(&product.history);
+            if !incident_is_ongoing(product, latest, now) {
+                continue;
+            }
+            let severity = Severity::parse(product.severity.as_deref())
+                .or_else(|| latest.and_then(|h| Severity::parse(h.severity.as_deref())))
+                .unwrap_or(Severity::Unknown);
+
+            let services = self.incident_services(incident, product_id, latest);
+            let registry = self.registry;
+            let status = self.product(product_id, None);
+            status.incidents[severity.index()] += 1;
+            for (sid, name) in services {
+                let service = status.services.entry(sid).or_insert_with(|| ServiceStatus {
+                    name,
+                    worst_severity: 0,
+                });
+                service.worst_severity = service.worst_severity.max(severity.rank());
+            }
+
+            let Some(incident_id) = &incident_id else {
+                continue;
+            };
+            let title = title_from_history(&product.history, &registry.incident_titles, None);
+            let started = product.started_on.or_else(|| {
+                product
+                    .history
+                    .iter()
+                    .filter_map(|h| h.message_time)
+                    .reduce(f64::min)
+            });
+            self.snapshot.incidents.push(IncidentSeries {
+                incident_id: incident_id.clone(),
+                product_id: product_id.to_owned(),
+                severity,
+                title,
+                started,
+                regions: incident_regions(registry, incident, latest),
+            });
+        }
+    }
+
+    /// Services of `product_id` hit by this incident, with names (docs/adobe-status-api.md §7.3).
+    fn incident_services(
+        &self,
+        incident: &model::Incident,
+        product_id: &str,
+        latest: Option<&HistoryEntry>,
+    ) -> Vec<(String, String)> {
+        let known = self.registry.products.get(product_id).map(|p| &p.services);
+        let event_name = |sid: &str| {
+            incident
+                .services
+                .iter()
+                .find(|s| non_empty(&s.id) == Some(sid))
+                .and_then(|s| s.name.clone())
+        };
+        let name_of = |sid: &str| {
+            known
+                .and_then(|k| k.get(sid).cloned())
+                .or_else(|| event_name(sid))
+                .unwrap_or_else(|| sid.to_owned())
+        };
+        let from_history: Vec<&str> = latest
+            .map(|h| {
+                h.service_impact
+                    .product_services
+                    .iter()
+                    .map(|s| s.trim())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ids: Vec<&str> = if !from_history.is_empty() {
+            from_history
+        } else {
+            let all = incident.services.iter().filter_map(|s| non_empty(&s.id));
+            match known.filter(|k| !k.is_empty()) {
+                Some(known) => all.filter(|sid| known.contains_key(*sid)).collect(),
+                None => all.collect(),
+            }
+        };
+        let unique: BTreeSet<&str> = ids.into_iter().filter(|s| !s.is_empty()).collect();
+        unique
+            .into_iter()
+            .map(|sid| (sid.to_owned(), name_of(sid)))
+            .collect()
+    }
+
+    fn add_maintenance(&mut self, maintenance: &Maintenance, now: f64) {
+        let Some(state) = maintenance_state(maintenance, now) else {
+            return;
+        };
+        let maintenance_id = non_empty(&maintenance.id).map(str::to_owned);
+        let start = maintenance.started_on.or(maintenance.scheduled_date);
+        let end = maintenance.completed_on;
+        let mut seen = BTreeSet::new();
+        for product in &maintenance.products {
+            let Some(product_id) = non_empty(&product.id) else {
+                continue;
+            };
+            if !self.watch.includes(product_id) || !seen.insert(product_id) {
+                continue;
+            }
+            let status = self.product(product_id, product.name.as_deref());
+            match state {
+                MaintenanceState::InProgress => status.maintenances_in_progress += 1,
+                MaintenanceState::Scheduled => status.maintenances_scheduled += 1,
+            }
+            let Some(maintenance_id) = &maintenance_id else {
+                continue;
+            };
+            let title = title_from_history(
+                &product.history,
+                &self.registry.maintenance_titles,
+                Some((start, end)),
+            );
+            self.snapshot.maintenances.push(MaintenanceSeries {
+                maintenance_id: maintenance_id.clone(),
+                product_id: product_id.to_owned(),
+                state,
+                maintenance_type: maintenance_type_label(maintenance.maintenance_type.as_deref()),
+                title,
+                start,
+                end,
+            });
+        }
+    }
+}
+
+/// Does an ongoing event name a title token the registry's messages lack? (Then the
+/// messages are worth fetching again now rather than at the next registry refresh.)
+pub fn has_unknown_title_tokens(
+    registry: &Registry,
+    events: &Events,
+    scheduled: &[Maintenance],
+    now: f64,
+) -> bool {
+    let unknown = |history: &[HistoryEntry], maintenance: bool| {
+        model::latest(history)
+            .and_then(|h| non_empty(&h.title_token))
+            .is_some_and(|token| !registry.knows_title(token, maintenance))
+    };
+    let incidents = events.incidents.iter().flat_map(|i| &i.products).any(|p| {
+        incident_is_ongoing(p, model::latest(&p.history), now) && unknown(&p.history, false)
+    });
+    let maintenances = events
+        .maintenances
+        .iter()
+        .chain(scheduled)
+        .filter(|m| maintenance_state(m, now).is_some())
+        .flat_map(|m| &m.products)
+        .any(|p| unknown(&p.history, true));
+    incidents || maintenances
+}
+
+#[cfg(test)]
+mod tests;
