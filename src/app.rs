@@ -8,7 +8,7 @@ use anyhow::Context;
 use reqwest::Url;
 use tracing::info;
 
-use crate::config::{Config, Mode, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use crate::config::{Config, DemoScenario, Mode, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use crate::ims::TokenCache;
 use crate::metrics::ExporterMetrics;
 use crate::rate_limit::RequestBudget;
@@ -61,16 +61,15 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         Mode::Live => (config.ims_url.clone(), config.status_url.clone(), None),
         Mode::Demo {
             listen,
-            empty,
+            scenario,
             scale,
         } => {
             let sim_config = adobe_status_sim::SimulatorConfig {
                 client_id: DEMO_CLIENT_ID.to_owned(),
                 client_secret: DEMO_CLIENT_SECRET.to_owned(),
-                scenario: if *empty {
-                    adobe_status_sim::Scenario::Empty
-                } else {
-                    adobe_status_sim::Scenario::Live
+                scenario: match scenario {
+                    DemoScenario::Live => adobe_status_sim::Scenario::Live,
+                    DemoScenario::Empty => adobe_status_sim::Scenario::Empty,
                 },
                 scale: *scale,
                 ..adobe_status_sim::SimulatorConfig::default()

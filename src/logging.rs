@@ -7,18 +7,21 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::EnvFilter;
 
+use crate::config::{LogFormat, LogLevel};
+
 #[derive(Debug, thiserror::Error)]
 #[error("cannot set up logging: {0}")]
 pub struct LoggingError(String);
 
-pub fn init(level: &str, json: bool) -> Result<(), LoggingError> {
+pub fn init(level: LogLevel, format: LogFormat) -> Result<(), LoggingError> {
+    let level = level.as_str();
     let filter = match std::env::var("RUST_LOG") {
         Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(directives),
         _ => EnvFilter::try_new(format!("warn,adobe_status_exporter={level}")),
     }
     .map_err(|e| LoggingError(e.to_string()))?;
     let registry = tracing_subscriber::registry().with(filter);
-    let result = if json {
+    let result = if format == LogFormat::Json {
         registry
             .with(
                 tracing_subscriber::fmt::layer()

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(err) = logging::init(&config.log_level, config.log_json) {
+    if let Err(err) = logging::init(config.log_level, config.log_format) {
         eprintln!("adobe_status_exporter: {err}");
         return ExitCode::from(2);
     }
