@@ -18,11 +18,19 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tracing::{debug, info};
 
-use crate::config::Credentials;
 use crate::http;
 use crate::metrics::ExporterMetrics;
 use crate::timestamp::unix_now;
 use crate::upstream::{one_line, Api};
+
+/// OAuth server-to-server credentials.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub client_id: String,
+    /// Redacted in `Debug`; exposed only where the token request body is built.
+    pub client_secret: SecretString,
+    pub scopes: String,
+}
 
 /// Lifetime assumed when IMS gives none we can use.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);

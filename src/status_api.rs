@@ -154,14 +154,13 @@ impl StatusClient {
             .map_err(|kind| FetchError::new(api, kind))
     }
 
+    async fn token(&self) -> Result<AccessToken, FetchErrorKind> {
+        self.parts.tokens.get().await.map_err(FetchErrorKind::Token)
+    }
+
     async fn fetch_body(&self, api: Api) -> Result<Bytes, FetchErrorKind> {
         let name = api.label();
-        let token = self
-            .parts
-            .tokens
-            .get()
-            .await
-            .map_err(FetchErrorKind::Token)?;
+        let token = self.token().await?;
         let mut answer = self.send(api, &token).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             debug!(
@@ -169,12 +168,7 @@ impl StatusClient {
                 "HTTP 401: renewing the access token and retrying once"
             );
             self.parts.tokens.invalidate(&token).await;
-            let token = self
-                .parts
-                .tokens
-                .get()
-                .await
-                .map_err(FetchErrorKind::Token)?;
+            let token = self.token().await?;
             answer = self.send(api, &token).await?;
             if answer.status == StatusCode::UNAUTHORIZED {
                 self.parts.tokens.invalidate(&token).await;
@@ -318,7 +312,7 @@ mod tests {
     fn client(base: &str) -> StatusClient {
         let metrics = Arc::new(ExporterMetrics::new());
         let http = http::client(Duration::from_secs(1)).unwrap();
-        let credentials = crate::config::Credentials {
+        let credentials = crate::ims::Credentials {
             client_id: "id".into(),
             client_secret: "secret".to_owned().into(),
             scopes: "openid".into(),

@@ -58,7 +58,12 @@ Durations accept forms like 30s, 5m, 1h. Sizes accept bytes or KiB/MiB suffixes.
     version = env!("ADOBE_STATUS_EXPORTER_LONG_VERSION"),
     about = "Prometheus exporter for the Adobe Status API: incidents and maintenances per Adobe product and service",
     after_help = AFTER_HELP,
-    args_override_self = true
+    args_override_self = true,
+    // The --demo.* flags mean nothing without --demo.
+    group(clap::ArgGroup::new("demo_options")
+        .multiple(true)
+        .requires("demo")
+        .args(["demo_listen_address", "demo_scenario", "demo_scale"]))
 )]
 pub(super) struct Args {
     /// Address to serve on, host:port (":10042" means every interface)
@@ -156,8 +161,7 @@ pub(super) struct Args {
     #[arg(
         long = "demo.listen-address",
         default_value = "127.0.0.1:0",
-        value_name = "ADDRESS",
-        requires = "demo"
+        value_name = "ADDRESS"
     )]
     pub(super) demo_listen_address: SocketAddr,
 
@@ -166,19 +170,13 @@ pub(super) struct Args {
     #[arg(
         long = "demo.scenario",
         default_value = "live",
-        value_name = "SCENARIO",
-        requires = "demo"
+        value_name = "SCENARIO"
     )]
     pub(super) demo_scenario: DemoScenario,
 
     /// Size of the demo world: the Adobe catalog (66 products) and its live events are
     /// replicated this many times, for load and footprint measurements (1 to 1000)
-    #[arg(
-        long = "demo.scale",
-        default_value_t = 1,
-        value_name = "N",
-        requires = "demo"
-    )]
+    #[arg(long = "demo.scale", default_value_t = 1, value_name = "N")]
     pub(super) demo_scale: u32,
 
     /// Fetch a token and the events once, print a summary, exit 0 on success, 1 on failure

@@ -16,6 +16,7 @@ use clap::Parser;
 use reqwest::Url;
 use secrecy::SecretString;
 
+use crate::ims::Credentials;
 use args::Args;
 pub use args::{DemoScenario, LogFormat, LogLevel};
 
@@ -77,15 +78,6 @@ pub enum Mode {
         /// Replicas of the catalog and the live scenario (`--demo.scale`).
         scale: u32,
     },
-}
-
-/// OAuth server-to-server credentials.
-#[derive(Debug, Clone)]
-pub struct Credentials {
-    pub client_id: String,
-    /// Redacted in `Debug`; exposed only where the token request body is built.
-    pub client_secret: SecretString,
-    pub scopes: String,
 }
 
 /// Validated configuration.
@@ -363,8 +355,14 @@ fn first_line(rendered: &str) -> String {
         .next()
         .unwrap_or("invalid arguments")
         .trim_start_matches("error: ");
-    match lines.find(|l| l.starts_with("[possible values:")) {
-        Some(values) => format!("{first} {values}"),
+    // "... were not provided:" is followed by the flags it means.
+    let detail = if first.ends_with(':') {
+        lines.next()
+    } else {
+        lines.find(|l| l.starts_with("[possible values:"))
+    };
+    match detail {
+        Some(detail) => format!("{first} {detail}"),
         None => first.to_owned(),
     }
 }

@@ -214,6 +214,17 @@ fn help_mentions_the_secret_env_but_has_no_secret_flag() {
 fn a_wrong_enumerated_value_lists_the_accepted_ones_on_the_same_line() {
     let message = error(&["--demo", "--log.format", "xml"], None);
     assert!(message.contains("--log.format"), "{message}");
-    assert!(message.contains("[possible values: logfmt, json]"), "{message}");
+    assert!(
+        message.contains("[possible values: logfmt, json]"),
+        "{message}"
+    );
     assert!(!message.contains('\n'), "{message}");
+}
+
+#[test]
+fn demo_flags_need_demo_and_say_so_on_one_line() {
+    let message = error(&["--adobe.client-id", "a", "--demo.scale", "2"], Some("s"));
+    assert!(message.contains("--demo"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+    assert!(parse(&["--demo", "--demo.scale", "2"], None).is_ok());
 }
