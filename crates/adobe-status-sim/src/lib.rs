@@ -9,7 +9,7 @@
 //! - [`Simulator::start`] binds a port and serves in a background task; [`SimulatorHandle`]
 //!   gives the URLs and a [`Control`].
 //! - [`Scenario::Live`] evolves incidents and maintenances over minutes, deterministically for a
-//!   seed (see `scenario.rs`); [`Scenario::Empty`] contains only what the control API adds.
+//!   seed (see `scenario/`); [`Scenario::Empty`] contains only what the control API adds.
 //! - [`Control`] (also reachable over HTTP under `/__sim/`) counts and records requests, injects
 //!   [`Fault`]s, revokes tokens and opens/changes/closes test incidents and maintenances.
 //!
@@ -126,8 +126,8 @@ impl Simulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let scale = config.scale.max(1);
-        let base = catalog::Registry::base();
-        let replicas: Vec<catalog::Registry> = (0..scale).map(|r| base.replica(r)).collect();
+        let base = catalog::Catalog::base();
+        let replicas: Vec<catalog::Catalog> = (0..scale).map(|r| base.replica(r)).collect();
         // One independent Live scenario per catalog replica, so events grow with the catalog.
         let live = match config.scenario {
             Scenario::Live => (0..scale)
@@ -138,7 +138,7 @@ impl Simulator {
                 .collect(),
             Scenario::Empty => Vec::new(),
         };
-        let registry = catalog::Registry::merge(replicas);
+        let registry = catalog::Catalog::merge(replicas);
         let control = Control::new(registry, config.seed);
         let start_wall_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)

@@ -1,0 +1,182 @@
+//! The Live scenario's script, determinism and clock.
+
+use super::*;
+
+const START_MS: i64 = 1_790_000_000_000;
+
+fn scenario(seed: u64) -> (LiveScenario, Clock) {
+    (
+        LiveScenario::new(seed, &Catalog::base()),
+        Clock::new(START_MS, 1.0),
+    )
+}
+
+fn ongoing_with(s: &Snapshot, severity: &str) -> usize {
+    s.incidents
+        .iter()
+        .flat_map(|i| i.products.iter())
+        .filter(|p| p.status == "Opened" && p.severity == severity)
+        .count()
+}
+
+#[test]
+fn start_state_matches_the_script() {
+    let (sc, clock) = scenario(42);
+    let s = sc.at(&clock, 0);
+    assert!(ongoing_with(&s, "Major") >= 1);
+    assert!(ongoing_with(&s, "Minor") + ongoing_with(&s, "Potential") >= 1);
+    let ongoing = s.incidents.iter().filter(|i| i.is_ongoing()).count();
+    assert!((2..=4).contains(&ongoing), "{ongoing} ongoing");
+    let closed = s.incidents.iter().filter(|i| !i.is_ongoing()).count();
+    assert!(closed >= 5, "{closed} closed");
+    assert!(s
+        .incidents
+        .iter()
+        .flat_map(|i| &i.products)
+        .flat_map(|p| &p.history)
+        .any(|h| h.status == "Dismissed"));
+    let started = s.maintenances.iter().filter(|m| m.is_started()).count();
+    let scheduled = s.maintenances.iter().filter(|m| m.is_scheduled()).count();
+    let completed = s
+        .maintenances
+        .iter()
+        .filter(|m| m.status == "Completed")
+        .count();
+    assert_eq!(started, 1);
+    assert!((3..=6).contains(&scheduled), "{scheduled} scheduled");
+    assert!(completed >= 1);
+    // The started one still lingers in the scheduled feed at start.
+    assert!(s
+        .maintenances
+        .iter()
+        .any(|m| m.in_events_feed() && m.in_scheduled_feed()));
+    // A 2-product incident with different severities.
+    assert!(s
+        .incidents
+        .iter()
+        .any(|i| i.products.len() == 2 && i.products[0].severity != i.products[1].severity));
+}
+
+/// What a watcher of `/metrics` sees change: ongoing (incident, product, severity) and
+/// maintenance states.
+fn visible(s: &Snapshot) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .incidents
+        .iter()
+        .flat_map(|i| i.products.iter().map(move |p| (i, p)))
+        .filter(|(_, p)| p.status != "Closed" && p.status != "Dismissed")
+        .map(|(i, p)| format!("{} {} {} {}", i.id, p.product_id, p.status, p.severity))
+        .chain(
+            s.maintenances
+                .iter()
+                .map(|m| format!("{} {}", m.id, m.status)),
+        )
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_demo_changes_within_its_first_minute_and_every_few_minutes_after() {
+    for seed in [42, 1, 7, 99, 2024, 31337] {
+        let (sc, clock) = scenario(seed);
+        assert_ne!(
+            visible(&sc.at(&clock, 0)),
+            visible(&sc.at(&clock, 60)),
+            "seed {seed}: nothing changed in the first minute"
+        );
+        let mut last_change = 0;
+        let mut longest_quiet = 0;
+        let mut before = visible(&sc.at(&clock, 0));
+        for t in (10..=HOUR).step_by(10) {
+            let now = visible(&sc.at(&clock, t));
+            if now != before {
+                longest_quiet = longest_quiet.max(t - last_change);
+                last_change = t;
+                before = now;
+            }
+        }
+        assert!(
+            longest_quiet <= 10 * MINUTE,
+            "seed {seed}: {longest_quiet} s without a change in the first hour"
+        );
+    }
+}
+
+#[test]
+fn deterministic_per_seed() {
+    let (a, clock) = scenario(7);
+    let (b, _) = scenario(7);
+    let (c, _) = scenario(8);
+    for t in [0, 300, 3600, 86_400] {
+        assert_eq!(a.at(&clock, t), b.at(&clock, t));
+    }
+    assert_ne!(a.at(&clock, 3600), c.at(&clock, 3600));
+}
+
+#[test]
+fn events_evolve_and_stay_consistent() {
+    let (sc, clock) = scenario(42);
+    let now_ms = |t: i64| clock.wall_ms(t);
+    let mut seen_ids = std::collections::HashSet::new();
+    let mut saw_two_state = false;
+    let mut statuses = std::collections::HashSet::new();
+    let mut t = 0;
+    while t <= 4 * HOUR {
+        let s = sc.at(&clock, t);
+        let mut ids = std::collections::HashSet::new();
+        for i in &s.incidents {
+            assert!(ids.insert(i.id.clone()), "duplicate id {}", i.id);
+            seen_ids.insert(i.id.clone());
+            let open: Vec<bool> = i.products.iter().map(|p| p.status == "Opened").collect();
+            if open.contains(&true) && open.contains(&false) {
+                saw_two_state = true;
+            }
+            for p in &i.products {
+                let last = p.history.last().expect("history");
+                assert_eq!(p.severity, last.severity);
+                assert!(p.started_ms <= now_ms(t));
+                assert_eq!(p.status == "Closed", p.ended_ms.is_some());
+                assert!(p.history.windows(2).all(|w| w[0].time_ms <= w[1].time_ms));
+                for h in &p.history {
+                    assert!(h.time_ms <= now_ms(t));
+                }
+            }
+        }
+        let mut mids = std::collections::HashSet::new();
+        for m in &s.maintenances {
+            assert!(mids.insert(m.id.clone()));
+            statuses.insert(m.status.clone());
+            if m.is_scheduled() {
+                assert!(m.scheduled_ms >= now_ms(t) - 1000);
+            }
+            if m.is_started() {
+                assert!(m.started_ms.is_some_and(|s| s <= now_ms(t)));
+            }
+        }
+        t += 60;
+    }
+    assert!(seen_ids.len() >= 40, "only {} incidents", seen_ids.len());
+    assert!(saw_two_state);
+    for st in ["Scheduled", "Started", "Completed"] {
+        assert!(statuses.contains(st), "{st} never seen");
+    }
+    // After a day, the body stays bounded.
+    let s = sc.at(&clock, 3 * DAY);
+    assert!(s.incidents.len() < 100, "{} incidents", s.incidents.len());
+    assert!(s.maintenances.len() < 20);
+}
+
+#[test]
+fn clock_compresses_only_the_future() {
+    let clock = Clock::new(START_MS + 123, 10.0);
+    assert_eq!(clock.wall_ms(0), START_MS);
+    assert_eq!(clock.wall_ms(-60), START_MS - 60_000);
+    assert_eq!(clock.wall_ms(600), START_MS + 60_000);
+    assert_eq!(clock.sim_now(Duration::from_secs(6)), 60);
+    let frozen = Clock::new(START_MS, 0.0);
+    assert_eq!(frozen.sim_now(Duration::from_secs(100)), 0);
+    assert_eq!(frozen.wall_ms(60), START_MS + 60_000);
+    let bad = Clock::new(START_MS, f64::NAN);
+    assert_eq!(bad.sim_now(Duration::from_secs(5)), 5);
+}
