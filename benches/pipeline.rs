@@ -10,7 +10,9 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use adobe_status_exporter::gzip::Segment;
-use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
+use adobe_status_exporter::metrics::{
+    encode, EncodedSnapshot, ExporterMetrics, Format, ScrapeView,
+};
 use adobe_status_exporter::pipeline::{self, EventFeeds};
 use adobe_status_exporter::snapshot::{derive, Registry, Watch};
 use adobe_status_exporter::upstream::Api;
@@ -123,7 +125,9 @@ fn pipeline(c: &mut Criterion) {
         );
         let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot.clone())).unwrap());
         let metrics = Arc::new(ExporterMetrics::new());
-        let exposition = encode(&metrics, scrape_view(&encoded)).unwrap().to_text();
+        let exposition = encode(&metrics, scrape_view(&encoded), Format::OpenMetrics1)
+            .unwrap()
+            .to_text();
         eprintln!(
             "scale {scale}: events {} B, scheduled {} B, registry {} B; \
              {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples",
@@ -134,7 +138,7 @@ fn pipeline(c: &mut Criterion) {
             snapshot.incidents.len(),
             snapshot.maintenances.len(),
             exposition.len(),
-            encode(&metrics, scrape_view(&encoded))
+            encode(&metrics, scrape_view(&encoded), Format::OpenMetrics1)
                 .unwrap()
                 .gzip_chunks()
                 .unwrap()
@@ -179,7 +183,14 @@ fn pipeline(c: &mut Criterion) {
         });
         // What a warm scrape costs: health gauges and counters around the shared bytes.
         group.bench_function(BenchmarkId::new("encode_scrape", scale), |b| {
-            b.iter(|| encode(&metrics, scrape_view(black_box(&encoded))).unwrap())
+            b.iter(|| {
+                encode(
+                    &metrics,
+                    scrape_view(black_box(&encoded)),
+                    Format::OpenMetrics1,
+                )
+                .unwrap()
+            })
         });
         // gzip: the series deflated once per refresh (part of encode_snapshot above), and
         // what a warm gzip scrape adds on top of encode_scrape (head and tail only).
@@ -189,10 +200,14 @@ fn pipeline(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("encode_scrape_gzip", scale), |b| {
             b.iter(|| {
-                encode(&metrics, scrape_view(black_box(&encoded)))
-                    .unwrap()
-                    .gzip_chunks()
-                    .unwrap()
+                encode(
+                    &metrics,
+                    scrape_view(black_box(&encoded)),
+                    Format::OpenMetrics1,
+                )
+                .unwrap()
+                .gzip_chunks()
+                .unwrap()
             })
         });
         // One whole refresh after the fetch: parse both event bodies, derive, encode.
@@ -201,7 +216,12 @@ fn pipeline(c: &mut Criterion) {
                 let feeds = parse_events(black_box(&bodies));
                 let derived =
                     pipeline::derive_and_encode(&registry, &feeds, &Watch::all(), NOW).unwrap();
-                encode(&metrics, scrape_view(&Arc::new(derived.encoded))).unwrap()
+                encode(
+                    &metrics,
+                    scrape_view(&Arc::new(derived.encoded)),
+                    Format::OpenMetrics1,
+                )
+                .unwrap()
             })
         });
         group.finish();

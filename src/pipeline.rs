@@ -15,7 +15,7 @@
 use std::sync::Arc;
 
 use crate::metrics::{
-    encode, EncodeError, EncodedSnapshot, ExporterMetrics, Exposition, ScrapeView,
+    encode, EncodeError, EncodedSnapshot, ExporterMetrics, Exposition, Format, ScrapeView,
 };
 use crate::model::{self, Events, Maintenance, ParseError};
 use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
@@ -122,6 +122,7 @@ pub fn healthy_exposition(encoded: EncodedSnapshot, now: f64) -> Result<Expositi
             last_success_unix: Some(now),
             registry_last_success_unix: Some(now),
         },
+        Format::OpenMetrics1,
     )
 }
 

@@ -15,8 +15,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::header::{
-    HeaderMap, HeaderValue, ACCEPT_ENCODING, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_ENCODING,
-    CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
+    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, AUTHORIZATION, CACHE_CONTROL,
+    CONTENT_ENCODING, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -26,7 +26,7 @@ use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, error, info, warn};
 
-use crate::metrics::{self, ExporterMetrics};
+use crate::metrics::{self, ExporterMetrics, Format};
 use crate::refresh::Refresher;
 use crate::web_config::{AuthOutcome, BasicAuth};
 
@@ -223,7 +223,13 @@ pub async fn handle<B>(app: &App, req: Request<B>) -> Response<Body> {
 async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
     let wait = scrape_wait(req, app.max_scrape_wait);
     let view = app.refresher.scrape(wait).await;
-    match metrics::encode(&app.metrics, view) {
+    let format = Format::negotiate(
+        req.headers()
+            .get_all(ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
+    match metrics::encode(&app.metrics, view, format) {
         Ok(exposition) => {
             let gzipped = if accepts_gzip(req.headers()) {
                 exposition
@@ -243,9 +249,10 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
             let headers = response.headers_mut();
             headers.insert(
                 CONTENT_TYPE,
-                HeaderValue::from_static(metrics::CONTENT_TYPE),
+                HeaderValue::from_static(format.content_type()),
             );
-            headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+            // The answer depends on both: caches must not mix formats or encodings.
+            headers.insert(VARY, HeaderValue::from_static("Accept, Accept-Encoding"));
             if gzip {
                 headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             }
@@ -496,13 +503,36 @@ mod tests {
             &app,
             Method::GET,
             "/custom",
+            &[
+                (SCRAPE_TIMEOUT_HEADER, "2"),
+                ("accept", "application/openmetrics-text;version=1.0.0"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[CONTENT_TYPE], Format::OpenMetrics1.content_type());
+        assert_eq!(headers[VARY], "Accept, Accept-Encoding");
+        assert!(body.contains("adobe_status_up 0\n"), "{body}");
+        assert!(body.ends_with("# EOF\n"));
+        // Without an Accept header: the text format, same health series, no EOF.
+        let (status, headers, body) = call(
+            &app,
+            Method::GET,
+            "/custom",
             &[(SCRAPE_TIMEOUT_HEADER, "2")],
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[CONTENT_TYPE], metrics::CONTENT_TYPE);
+        assert_eq!(
+            headers[CONTENT_TYPE],
+            "text/plain; version=0.0.4; charset=utf-8"
+        );
         assert!(body.contains("adobe_status_up 0\n"), "{body}");
-        assert!(body.ends_with("# EOF\n"));
+        assert!(
+            body.contains("# TYPE adobe_status_exporter_build_info gauge\n"),
+            "{body}"
+        );
+        assert!(!body.contains("# EOF"), "{body}");
         // Not ready until a refresh has succeeded; liveness does not care.
         assert_eq!(
             call(&app, Method::GET, "/-/ready", &[]).await.0,
@@ -519,7 +549,7 @@ mod tests {
         let app = app();
         let (status, headers, body) = call(&app, Method::HEAD, "/custom", &[]).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[CONTENT_TYPE], metrics::CONTENT_TYPE);
+        assert_eq!(headers[CONTENT_TYPE], Format::Text.content_type());
         assert!(body.is_empty());
     }
 
@@ -586,12 +616,12 @@ mod tests {
         };
         let plain = handle(&app, request(Some("identity"))).await;
         assert!(plain.headers().get(CONTENT_ENCODING).is_none());
-        assert_eq!(plain.headers()[VARY], "Accept-Encoding");
+        assert_eq!(plain.headers()[VARY], "Accept, Accept-Encoding");
 
         let gzipped = handle(&app, request(Some("gzip"))).await;
         assert_eq!(gzipped.status(), StatusCode::OK);
         assert_eq!(gzipped.headers()[CONTENT_ENCODING], "gzip");
-        assert_eq!(gzipped.headers()[VARY], "Accept-Encoding");
+        assert_eq!(gzipped.headers()[VARY], "Accept, Accept-Encoding");
         let hint = http_body::Body::size_hint(gzipped.body()).exact();
         let bytes = gzipped.into_body().collect().await.unwrap().to_bytes();
         assert_eq!(hint, Some(bytes.len() as u64));
@@ -600,6 +630,7 @@ mod tests {
             .read_to_string(&mut text)
             .unwrap();
         assert!(text.contains("\nadobe_status_up 0\n"), "{text}");
-        assert!(text.ends_with("# EOF\n"));
+        // No Accept header: the text format, gzipped like OpenMetrics.
+        assert!(!text.contains("# EOF"), "{text}");
     }
 }

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use adobe_status_sim::{Fault, Scenario};
-use common::{simulator, value, Exporter};
+use common::{simulator, value, Exporter, PROMETHEUS_ACCEPT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -131,6 +131,7 @@ async fn sigterm_lets_an_in_flight_scrape_finish_and_exits_0() {
         let response = reqwest::Client::new()
             .get(url)
             .header("X-Prometheus-Scrape-Timeout-Seconds", "10")
+            .header("Accept", PROMETHEUS_ACCEPT)
             .send()
             .await
             .unwrap();

@@ -6,7 +6,7 @@
 mod common;
 
 use adobe_status_sim::{IncidentSpec, Scenario};
-use common::{simulator, value, Exporter, BIN, SECRET};
+use common::{simulator, value, Exporter, BIN, PROMETHEUS_ACCEPT, SECRET};
 
 fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
     IncidentSpec {
@@ -127,6 +127,7 @@ async fn fifty_concurrent_scrapes_of_a_fresh_exporter_cost_one_request_each() {
             let r = client
                 .get(url)
                 .header("X-Prometheus-Scrape-Timeout-Seconds", "10")
+                .header("Accept", PROMETHEUS_ACCEPT)
                 .send()
                 .await
                 .unwrap();
@@ -296,7 +297,9 @@ async fn a_gzip_scrape_carries_the_same_series_as_a_plain_one() {
         .scrape_until("the incident", |b| b.contains(&id))
         .await;
 
-    let response = exporter.get_metrics(&[("Accept-Encoding", "gzip")]).await;
+    let response = exporter
+        .get_metrics(&[("Accept-Encoding", "gzip"), ("Accept", PROMETHEUS_ACCEPT)])
+        .await;
     assert_eq!(response.headers()["content-encoding"], "gzip");
     let length: usize = response.headers()["content-length"]
         .to_str()
@@ -328,4 +331,33 @@ async fn a_gzip_scrape_carries_the_same_series_as_a_plain_one() {
         raw.len(),
         plain.len()
     );
+}
+
+#[tokio::test]
+async fn text_format_without_accept_openmetrics_for_prometheus_same_samples() {
+    let sim = simulator(Scenario::Live).await;
+    let exporter = Exporter::against(&sim, &[]);
+    exporter.ready().await;
+    let openmetrics = exporter.scrape().await;
+    let response = exporter.get_metrics(&[]).await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert_eq!(response.headers()["vary"], "Accept, Accept-Encoding");
+    let text = response.text().await.unwrap();
+    // The Adobe series; the exporter's own counters move between two scrapes.
+    let data = |body: &str| -> Vec<String> {
+        let mut lines: Vec<String> = body
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.contains("product_id="))
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert!(data(&openmetrics).len() > 100);
+    assert_eq!(data(&text), data(&openmetrics));
+    assert!(text.contains("# TYPE adobe_status_product_info gauge"));
+    assert!(!text.contains("# EOF") && !text.contains("# UNIT"));
 }

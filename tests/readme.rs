@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::metrics::{encode, EncodedSnapshot, ExporterMetrics, ScrapeView};
+use adobe_status_exporter::metrics::{
+    encode, EncodedSnapshot, ExporterMetrics, Format, ScrapeView,
+};
 use adobe_status_exporter::model::{parse_list, parse_object};
 use adobe_status_exporter::snapshot::{derive, Registry, RegistryParts, Watch};
 use adobe_status_exporter::upstream::Api;
@@ -77,6 +79,7 @@ fn metrics_tables_match_the_exposition() {
             last_success_unix: Some(1.0),
             registry_last_success_unix: Some(1.0),
         },
+        Format::OpenMetrics1,
     )
     .unwrap()
     .to_text();

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use adobe_status_exporter::app::build_refresher;
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::metrics::{encode, ExporterMetrics};
+use adobe_status_exporter::metrics::{encode, ExporterMetrics, Format};
 use adobe_status_exporter::refresh::Refresher;
 use adobe_status_exporter::upstream::Api;
 use reqwest::Url;
@@ -147,12 +147,16 @@ async fn requests_to(server: &MockServer, p: &str) -> usize {
 }
 
 fn body(f: &Fixture) -> String {
-    encode(&f.metrics, f.refresher.view()).unwrap().to_text()
+    encode(&f.metrics, f.refresher.view(), Format::OpenMetrics1)
+        .unwrap()
+        .to_text()
 }
 
 async fn scrape(f: &Fixture) -> String {
     let view = f.refresher.scrape(Duration::from_secs(5)).await;
-    encode(&f.metrics, view).unwrap().to_text()
+    encode(&f.metrics, view, Format::OpenMetrics1)
+        .unwrap()
+        .to_text()
 }
 
 /// Wait until the min-interval has passed so the next scrape refreshes.
@@ -171,7 +175,9 @@ async fn fifty_concurrent_scrapes_cost_one_token_and_one_call_per_events_api() {
     });
     for view in futures_join(scrapes).await {
         assert!(view.up, "every waiting scrape sees the shared refresh");
-        let body = encode(&f.metrics, view).unwrap().to_text();
+        let body = encode(&f.metrics, view, Format::OpenMetrics1)
+            .unwrap()
+            .to_text();
         assert!(
             body.lines()
                 .any(|l| l == r#"adobe_status_product_worst_severity{product_id="503462"} 4"#),

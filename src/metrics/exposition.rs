@@ -1,20 +1,20 @@
 //! The exposition a scrape answers with: the snapshot's series encoded once per refresh
-//! ([`EncodedSnapshot`], plain and pre-deflated), and per scrape the health gauges and counters
-//! around them ([`Exposition`]), served as shared chunks so a scrape never copies the series.
+//! ([`EncodedSnapshot`], plain and pre-deflated; the text format derived from it on first use),
+//! and per scrape the health gauges and counters around them ([`Exposition`]), served as
+//! shared chunks so a scrape never copies the series.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use prometheus_client::registry::Registry as PromRegistry;
 
 use super::adobe::SnapshotCollector;
 use super::exporter::{ExporterMetrics, HealthCollector};
+use super::format::{openmetrics_to_text, Format};
 use super::PREFIX;
 use crate::gzip;
 use crate::snapshot::Snapshot;
-
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// A snapshot's series, already encoded. Built once per refresh; every scrape until the next
 /// refresh shares these bytes instead of encoding thousands of series again. The snapshot
@@ -22,10 +22,28 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 /// halves what a refresh holds).
 #[derive(Debug)]
 pub struct EncodedSnapshot {
-    families: Bytes,
-    /// The same series deflated, for scrapes that accept gzip (Prometheus does).
-    families_gzip: gzip::Segment,
+    openmetrics: Encoded,
+    /// The text format, derived from the OpenMetrics text when a scrape first asks for it
+    /// (Prometheus asks for OpenMetrics, so usually never).
+    text: OnceLock<Encoded>,
     summary: SnapshotSummary,
+}
+
+/// One format's series: the text, and the same deflated for scrapes that accept gzip.
+#[derive(Debug, Default)]
+struct Encoded {
+    plain: Bytes,
+    /// `None` if deflating failed: such scrapes are answered uncompressed.
+    gzip: Option<gzip::Segment>,
+}
+
+impl Encoded {
+    fn new(text: String) -> Encoded {
+        Encoded {
+            gzip: gzip::Segment::new(text.as_bytes()).ok(),
+            plain: Bytes::from(text),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +52,8 @@ pub enum EncodeError {
     Format(#[from] fmt::Error),
     #[error(transparent)]
     Gzip(#[from] gzip::GzipError),
+    #[error("the series could not be deflated")]
+    NoGzip,
 }
 
 /// What logs and readiness want to know about a published snapshot.
@@ -54,8 +74,11 @@ impl EncodedSnapshot {
         registry.register_collector(Box::new(SnapshotCollector(Arc::clone(snapshot))));
         prometheus_client::encoding::text::encode_registry(&mut text, &registry)?;
         Ok(EncodedSnapshot {
-            families_gzip: gzip::Segment::new(text.as_bytes())?,
-            families: Bytes::from(text),
+            openmetrics: Encoded {
+                gzip: Some(gzip::Segment::new(text.as_bytes())?),
+                plain: Bytes::from(text),
+            },
+            text: OnceLock::new(),
             summary: SnapshotSummary {
                 products: snapshot.products.len(),
                 ongoing_incidents: snapshot
@@ -72,9 +95,20 @@ impl EncodedSnapshot {
         self.summary
     }
 
-    /// Size of the encoded series in bytes.
+    /// Size of the encoded series (OpenMetrics) in bytes.
     pub fn encoded_len(&self) -> usize {
-        self.families.len()
+        self.openmetrics.plain.len()
+    }
+
+    fn encoded(&self, format: Format) -> &Encoded {
+        if format.is_openmetrics() {
+            &self.openmetrics
+        } else {
+            self.text.get_or_init(|| {
+                let openmetrics = String::from_utf8_lossy(&self.openmetrics.plain);
+                Encoded::new(openmetrics_to_text(&openmetrics))
+            })
+        }
     }
 }
 
@@ -87,21 +121,26 @@ pub struct ScrapeView {
     pub registry_last_success_unix: Option<f64>,
 }
 
-/// One full OpenMetrics exposition (ending in `# EOF`) in three pieces: this scrape's health
-/// gauges, the snapshot's shared bytes, this scrape's counters. Served piece by piece, so a
+/// One full exposition in three pieces: this scrape's health gauges, the snapshot's shared
+/// bytes, this scrape's counters (and `# EOF` in OpenMetrics). Served piece by piece, so a
 /// scrape never copies the snapshot's series.
 #[derive(Debug, Clone)]
 pub struct Exposition {
+    format: Format,
     head: Bytes,
     snapshot: Option<Arc<EncodedSnapshot>>,
     tail: Bytes,
 }
 
 impl Exposition {
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     fn families(&self) -> Bytes {
         self.snapshot
             .as_ref()
-            .map(|s| s.families.clone())
+            .map(|s| s.encoded(self.format).plain.clone())
             .unwrap_or_default()
     }
 
@@ -112,10 +151,17 @@ impl Exposition {
     }
 
     /// The same text as one gzip member, sharing the snapshot's pre-deflated series.
-    pub fn gzip_chunks(&self) -> Result<[Bytes; 3], gzip::GzipError> {
+    pub fn gzip_chunks(&self) -> Result<[Bytes; 3], EncodeError> {
         let empty = gzip::Segment::default();
-        let middle = self.snapshot.as_ref().map_or(&empty, |s| &s.families_gzip);
-        gzip::member(&self.head, middle, &self.tail)
+        let middle = match &self.snapshot {
+            None => &empty,
+            Some(snapshot) => snapshot
+                .encoded(self.format)
+                .gzip
+                .as_ref()
+                .ok_or(EncodeError::NoGzip)?,
+        };
+        Ok(gzip::member(&self.head, middle, &self.tail)?)
     }
 
     pub fn len(&self) -> usize {
@@ -136,8 +182,12 @@ impl Exposition {
     }
 }
 
-/// Encode one scrape's exposition around the snapshot's pre-encoded series.
-pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<Exposition, EncodeError> {
+/// Encode one scrape's exposition in `format` around the snapshot's pre-encoded series.
+pub fn encode(
+    metrics: &Arc<ExporterMetrics>,
+    view: ScrapeView,
+    format: Format,
+) -> Result<Exposition, EncodeError> {
     let mut head = String::with_capacity(1024);
     let mut health = PromRegistry::with_prefix(PREFIX);
     let snapshot = view.snapshot.clone();
@@ -148,8 +198,14 @@ pub fn encode(metrics: &Arc<ExporterMetrics>, view: ScrapeView) -> Result<Exposi
     prometheus_client::encoding::text::encode_registry(&mut head, &health)?;
     let mut tail = String::with_capacity(4096);
     prometheus_client::encoding::text::encode_registry(&mut tail, &metrics.registry)?;
-    prometheus_client::encoding::text::encode_eof(&mut tail)?;
+    if format.is_openmetrics() {
+        prometheus_client::encoding::text::encode_eof(&mut tail)?;
+    } else {
+        head = openmetrics_to_text(&head);
+        tail = openmetrics_to_text(&tail);
+    }
     Ok(Exposition {
+        format,
         head: Bytes::from(head),
         snapshot,
         tail: Bytes::from(tail),

@@ -12,6 +12,7 @@
 mod adobe;
 mod exporter;
 mod exposition;
+mod format;
 
 use std::fmt;
 
@@ -21,8 +22,9 @@ use prometheus_client::registry::Unit;
 
 pub use exporter::ExporterMetrics;
 pub use exposition::{
-    encode, EncodeError, EncodedSnapshot, Exposition, ScrapeView, SnapshotSummary, CONTENT_TYPE,
+    encode, EncodeError, EncodedSnapshot, Exposition, ScrapeView, SnapshotSummary,
 };
+pub use format::{openmetrics_to_text, Format};
 
 /// Every metric name starts with this (and `_`).
 pub const PREFIX: &str = "adobe_status";

@@ -56,6 +56,7 @@ fn encode_view(up: bool, snapshot: Option<Snapshot>) -> String {
             last_success_unix: Some(NOW),
             registry_last_success_unix: None,
         },
+        Format::OpenMetrics1,
     )
     .unwrap()
     .to_text()
@@ -169,6 +170,7 @@ fn before_any_success_only_health_is_exported() {
             last_success_unix: None,
             registry_last_success_unix: None,
         },
+        Format::OpenMetrics1,
     )
     .unwrap()
     .to_text();
@@ -208,8 +210,8 @@ fn scrapes_share_the_snapshot_bytes_and_form_one_exposition() {
         last_success_unix: Some(NOW),
         registry_last_success_unix: Some(NOW),
     };
-    let first = encode(&metrics, view(true)).unwrap();
-    let second = encode(&metrics, view(false)).unwrap();
+    let first = encode(&metrics, view(true), Format::OpenMetrics1).unwrap();
+    let second = encode(&metrics, view(false), Format::OpenMetrics1).unwrap();
     // The snapshot's chunk is the same allocation in both scrapes, not a copy.
     let data_chunk = |e: &Exposition| {
         e.chunks()
@@ -231,4 +233,66 @@ fn scrapes_share_the_snapshot_bytes_and_form_one_exposition() {
     families.sort_unstable();
     families.dedup();
     assert_eq!(families.len(), total, "a family is split across chunks");
+}
+
+/// Sample lines (name, labels, value) of an exposition, without comments.
+fn samples(text: &str) -> Vec<&str> {
+    let mut samples: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    samples.sort_unstable();
+    samples
+}
+
+#[test]
+fn both_formats_carry_exactly_the_same_samples() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    metrics.observe_request(Api::Events, Some(200), Duration::from_millis(20));
+    metrics.refresh_failed(FailureReason::Parse);
+    let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
+    let view = ScrapeView {
+        snapshot: Some(Arc::clone(&encoded)),
+        up: true,
+        last_success_unix: Some(NOW),
+        registry_last_success_unix: Some(NOW),
+    };
+    let openmetrics = encode(&metrics, view.clone(), Format::OpenMetrics1)
+        .unwrap()
+        .to_text();
+    let text = encode(&metrics, view, Format::Text).unwrap().to_text();
+    assert!(samples(&openmetrics).len() > 50);
+    assert_eq!(samples(&openmetrics), samples(&text));
+    // Each family is typed once, under the name its samples carry in the text format.
+    assert!(text.contains("# TYPE adobe_status_product_info gauge\n"));
+    assert!(text.contains("# TYPE adobe_status_upstream_requests_total counter\n"));
+    assert!(!text.contains("# UNIT") && !text.contains("# EOF"));
+    let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
+    let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
+    assert_eq!(types, helps);
+}
+
+#[test]
+fn text_scrapes_share_bytes_derived_once_and_gzip_to_the_same_text() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
+    let view = ScrapeView {
+        snapshot: Some(Arc::clone(&encoded)),
+        up: true,
+        last_success_unix: Some(NOW),
+        registry_last_success_unix: None,
+    };
+    let first = encode(&metrics, view.clone(), Format::Text).unwrap();
+    let second = encode(&metrics, view, Format::Text).unwrap();
+    let largest = |e: &Exposition| {
+        e.chunks()
+            .max_by_key(|c| c.len())
+            .map(|c| (c.as_ptr(), c.len()))
+    };
+    assert_eq!(largest(&first), largest(&second));
+    let gzipped: Vec<u8> = first.gzip_chunks().unwrap().concat();
+    let mut decoded = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(gzipped.as_slice()),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(decoded, first.to_text());
 }

@@ -13,6 +13,8 @@ use adobe_status_sim::{Scenario, Simulator, SimulatorConfig, SimulatorHandle};
 pub const SECRET: &str = "canary-Sup3r-s3cret-value";
 pub const CLIENT_ID: &str = "e2e-client";
 pub const BIN: &str = env!("CARGO_BIN_EXE_adobe_status_exporter");
+/// The `Accept` header Prometheus 2.x scrapes with.
+pub const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 /// A simulator that only serves what the test adds (plus the registry).
 pub async fn simulator(scenario: Scenario) -> SimulatorHandle {
@@ -160,7 +162,10 @@ impl Exporter {
     /// GET the metrics the way Prometheus does (less the gzip).
     pub async fn scrape(&self) -> String {
         let response = self
-            .get_metrics(&[("X-Prometheus-Scrape-Timeout-Seconds", "10")])
+            .get_metrics(&[
+                ("X-Prometheus-Scrape-Timeout-Seconds", "10"),
+                ("Accept", PROMETHEUS_ACCEPT),
+            ])
             .await;
         assert_eq!(
             response.headers()["content-type"],

@@ -1,0 +1,257 @@
+//! The two exposition formats and the choice between them, as client_golang makes it:
+//! OpenMetrics (1.0.0, or 0.0.1 when that is what is asked for) only when the `Accept` header
+//! asks for it, as Prometheus does; otherwise the classic text format 0.0.4, which promtool,
+//! older agents and plain `curl` read.
+//!
+//! The series are encoded once as OpenMetrics; the text format is derived from that text line
+//! by line ([`openmetrics_to_text`]): the same samples, with info families as gauges named
+//! `…_info`, counter families named after their `_total` samples, and no `# UNIT` or `# EOF`.
+
+use std::collections::HashMap;
+
+/// An exposition format a scrape can be answered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    OpenMetrics1,
+    OpenMetrics0,
+    Text,
+}
+
+impl Format {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::OpenMetrics1 => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Format::OpenMetrics0 => "application/openmetrics-text; version=0.0.1; charset=utf-8",
+            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
+        }
+    }
+
+    pub fn is_openmetrics(self) -> bool {
+        self != Format::Text
+    }
+
+    /// The format for these `Accept` header values: the acceptable media range with the
+    /// highest q-value that names a format we speak (the first one on a tie); the text format
+    /// when there is none (no header, `*/*`, only unknown types).
+    pub fn negotiate<'a>(accept: impl IntoIterator<Item = &'a str>) -> Format {
+        let mut ranges: Vec<(f32, Option<Format>)> = accept
+            .into_iter()
+            .flat_map(|value| value.split(','))
+            .filter_map(media_range)
+            .collect();
+        // Stable: equal q-values keep the client's order.
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranges
+            .into_iter()
+            .filter(|(q, _)| *q > 0.0)
+            .find_map(|(_, format)| format)
+            .unwrap_or(Format::Text)
+    }
+}
+
+/// One media range of an `Accept` header: its q-value, and the format it names (if we speak it).
+fn media_range(range: &str) -> Option<(f32, Option<Format>)> {
+    let mut parts = range.split(';').map(str::trim);
+    let media_type = parts.next().filter(|t| !t.is_empty())?.to_ascii_lowercase();
+    let mut q = 1.0_f32;
+    let mut version = String::new();
+    for parameter in parts {
+        let Some((name, value)) = parameter.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"');
+        match name.trim().to_ascii_lowercase().as_str() {
+            // An unreadable q-value makes the range unacceptable rather than preferred.
+            "q" => {
+                q = value
+                    .parse()
+                    .ok()
+                    .filter(|q: &f32| q.is_finite())
+                    .unwrap_or(0.0)
+            }
+            "version" => version = value.to_owned(),
+            _ => {}
+        }
+    }
+    let format = match (media_type.as_str(), version.as_str()) {
+        ("application/openmetrics-text", "" | "1.0.0") => Some(Format::OpenMetrics1),
+        ("application/openmetrics-text", "0.0.1") => Some(Format::OpenMetrics0),
+        // 1.0.0 is the same text format with optional UTF-8 names, which we never use.
+        ("text/plain", "" | "0.0.4" | "1.0.0") => Some(Format::Text),
+        _ => None,
+    };
+    Some((q.clamp(0.0, 1.0), format))
+}
+
+/// The classic text format (0.0.4) of an OpenMetrics text, sample for sample.
+pub fn openmetrics_to_text(openmetrics: &str) -> String {
+    // A family's TYPE decides how its HELP and TYPE lines are named in the text format;
+    // prometheus-client writes HELP before TYPE, hence the first pass.
+    let types: HashMap<&str, &str> = openmetrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE ")?.split_once(' '))
+        .collect();
+    let text_name = |family: &str| -> String {
+        match types.get(family).copied() {
+            Some("info") => format!("{family}_info"),
+            Some("counter") => format!("{family}_total"),
+            _ => family.to_owned(),
+        }
+    };
+    let mut out = String::with_capacity(openmetrics.len());
+    let mut created_of: Option<String> = None;
+    for line in openmetrics.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (family, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            out.push_str(&format!(
+                "# HELP {} {}\n",
+                text_name(family),
+                text_help(help)
+            ));
+        } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (family, kind) = rest.split_once(' ').unwrap_or((rest, "untyped"));
+            let kind = match kind {
+                "info" | "stateset" => "gauge",
+                "gaugehistogram" => "histogram",
+                "unknown" => "untyped",
+                other => other,
+            };
+            created_of = matches!(kind, "counter" | "histogram" | "summary")
+                .then(|| format!("{family}_created"));
+            out.push_str(&format!("# TYPE {} {kind}\n", text_name(family)));
+        } else if line.starts_with("# UNIT ") || line == "# EOF" {
+            continue;
+        } else if created_of
+            .as_deref()
+            .is_some_and(|created| sample_name(line) == created)
+        {
+            // `_created` samples have no place in the text format.
+            continue;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// OpenMetrics escapes `\\`, `\n` and `"` in HELP; the text format only the first two.
+fn text_help(help: &str) -> String {
+    let mut out = String::with_capacity(help.len());
+    let mut chars = help.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('"') => out.push('"'),
+            Some(escaped) => {
+                out.push('\\');
+                out.push(escaped);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The metric name of a sample line.
+fn sample_name(line: &str) -> &str {
+    line.split(['{', ' ']).next().unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Prometheus 2.x and 3.x scrape headers, as they send them.
+    const PROMETHEUS_2: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    const PROMETHEUS_3: &str = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+    #[test]
+    fn negotiation_table() {
+        let cases: &[(&[&str], Format)] = &[
+            (&[], Format::Text),
+            (&["*/*"], Format::Text),
+            (&["text/plain"], Format::Text),
+            (&["text/plain;version=0.0.4"], Format::Text),
+            (&["text/html,application/xhtml+xml"], Format::Text),
+            (&["application/openmetrics-text"], Format::OpenMetrics1),
+            (&["application/openmetrics-text; version=1.0.0"], Format::OpenMetrics1),
+            (&["application/openmetrics-text;version=0.0.1"], Format::OpenMetrics0),
+            (&["application/openmetrics-text;version=2.0.0"], Format::Text),
+            (&[PROMETHEUS_2], Format::OpenMetrics1),
+            (&[PROMETHEUS_3], Format::OpenMetrics1),
+            // q-values decide, not the order.
+            (
+                &["text/plain;q=0.9, application/openmetrics-text;q=0.3"],
+                Format::Text,
+            ),
+            (
+                &["application/openmetrics-text;version=0.0.1;q=0.9,application/openmetrics-text;q=0.5"],
+                Format::OpenMetrics0,
+            ),
+            // q=0 means "not acceptable".
+            (&["application/openmetrics-text;q=0"], Format::Text),
+            (&["application/openmetrics-text;q=zero"], Format::Text),
+            // Several header lines count as one list.
+            (&["text/plain;q=0.1", "application/openmetrics-text"], Format::OpenMetrics1),
+            (&["APPLICATION/OpenMetrics-Text; Version=\"1.0.0\""], Format::OpenMetrics1),
+        ];
+        for (accept, expected) in cases {
+            assert_eq!(
+                Format::negotiate(accept.iter().copied()),
+                *expected,
+                "{accept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_format_renames_info_and_counter_families_and_drops_openmetrics_only_lines() {
+        let openmetrics = "\
+# HELP adobe_status_product Watched Adobe product with \\\"its\\\" name.
+# TYPE adobe_status_product info
+adobe_status_product_info{product_id=\"p1\",product_name=\"A \\\"B\\\"\\\\C\\nD\"} 1
+# HELP adobe_status_up Whether it works.
+# TYPE adobe_status_up gauge
+adobe_status_up 1
+# HELP adobe_status_last_success_timestamp_seconds When.
+# TYPE adobe_status_last_success_timestamp_seconds gauge
+# UNIT adobe_status_last_success_timestamp_seconds seconds
+adobe_status_last_success_timestamp_seconds 1800000000.0
+# HELP adobe_status_upstream_throttled 429 answers.
+# TYPE adobe_status_upstream_throttled counter
+adobe_status_upstream_throttled_total 0
+adobe_status_upstream_throttled_created 1700000000.0
+# HELP adobe_status_upstream_request_duration_seconds Durations.
+# TYPE adobe_status_upstream_request_duration_seconds histogram
+# UNIT adobe_status_upstream_request_duration_seconds seconds
+adobe_status_upstream_request_duration_seconds_sum{api=\"events\"} 0.5
+adobe_status_upstream_request_duration_seconds_count{api=\"events\"} 1
+adobe_status_upstream_request_duration_seconds_bucket{le=\"+Inf\",api=\"events\"} 1
+# EOF
+";
+        let expected = "\
+# HELP adobe_status_product_info Watched Adobe product with \"its\" name.
+# TYPE adobe_status_product_info gauge
+adobe_status_product_info{product_id=\"p1\",product_name=\"A \\\"B\\\"\\\\C\\nD\"} 1
+# HELP adobe_status_up Whether it works.
+# TYPE adobe_status_up gauge
+adobe_status_up 1
+# HELP adobe_status_last_success_timestamp_seconds When.
+# TYPE adobe_status_last_success_timestamp_seconds gauge
+adobe_status_last_success_timestamp_seconds 1800000000.0
+# HELP adobe_status_upstream_throttled_total 429 answers.
+# TYPE adobe_status_upstream_throttled_total counter
+adobe_status_upstream_throttled_total 0
+# HELP adobe_status_upstream_request_duration_seconds Durations.
+# TYPE adobe_status_upstream_request_duration_seconds histogram
+adobe_status_upstream_request_duration_seconds_sum{api=\"events\"} 0.5
+adobe_status_upstream_request_duration_seconds_count{api=\"events\"} 1
+adobe_status_upstream_request_duration_seconds_bucket{le=\"+Inf\",api=\"events\"} 1
+";
+        assert_eq!(openmetrics_to_text(openmetrics), expected);
+    }
+}
