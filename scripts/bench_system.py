@@ -45,8 +45,8 @@ def raise_fd_limit():
 
 
 def get(url):
-    """The body of a GET."""
-    return request(url).body
+    """The body of a GET, asked for the way Prometheus asks (OpenMetrics)."""
+    return request(url, headers={"Accept": SCRAPE_ACCEPT}).body
 
 
 def wait_ok(url, what, process, step=0.002):

@@ -1,21 +1,25 @@
 #!/usr/bin/env python3
-"""Validate a real /metrics body with prometheus_client's OpenMetrics parser.
+"""Validate real /metrics bodies, in both formats, with the ecosystem's own parsers.
 
 Starts the exporter in demo mode, makes the simulator serve a product whose name holds
-quotes, a backslash, non-ASCII and a newline, with a Major incident on it, scrapes the
-exporter the way Prometheus does, and checks that:
-  - the Content-Type is OpenMetrics 1.0.0,
-  - the whole body parses (strict OpenMetrics parser, `# EOF` required),
+quotes, a backslash, non-ASCII and a newline, with a Major incident on it, and checks that:
+  - scraped the way Prometheus does, the Content-Type is OpenMetrics 1.0.0 and the whole body
+    parses with prometheus_client's strict OpenMetrics parser (`# EOF` required),
   - every fixed family has the expected type,
   - the tricky product name and incident title round-trip exactly,
+  - scraped without an Accept header (curl, promtool, older agents), the Content-Type is the
+    text format 0.0.4, `promtool check metrics` accepts the body (parser and linter), and
+    prometheus_client's text parser reads the same Adobe samples as from the OpenMetrics body,
   - SIGTERM stops the exporter with exit status 0.
 
 Usage: check_openmetrics.py path/to/adobe_status_exporter
 """
+import shutil
 import subprocess
 import sys
 
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from prometheus_client.parser import text_string_to_metric_families as text_format_families
 
 from testlib import (OPENMETRICS_CONTENT_TYPE, SCRAPE_ACCEPT, CheckFailed, demo_command, free_port, request,
                      stop_process, wait_for, wait_until)
@@ -53,13 +57,54 @@ def fail(message):
     sys.exit(1)
 
 
-def scrape(port):
-    status, headers, body = request(
-        f"http://127.0.0.1:{port}/metrics",
-        headers={"Accept": SCRAPE_ACCEPT, "X-Prometheus-Scrape-Timeout-Seconds": "10"},
-        timeout=15,
-    )
+TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def scrape(port, accept=SCRAPE_ACCEPT):
+    headers = {"X-Prometheus-Scrape-Timeout-Seconds": "10"}
+    if accept:
+        headers["Accept"] = accept
+    status, headers, body = request(f"http://127.0.0.1:{port}/metrics", headers=headers, timeout=15)
     return status, headers, body.decode("utf-8")
+
+
+def adobe_samples(families):
+    """(name, sorted labels, value) of every sample about a product: the data series."""
+    return sorted(
+        (s.name, tuple(sorted(s.labels.items())), s.value)
+        for f in families
+        for s in f.samples
+        if "product_id" in s.labels
+    )
+
+
+def check_text_format(port):
+    """The text format's checks; returns the number of Adobe samples both formats carry."""
+    for _ in range(3):
+        status, headers, openmetrics_body = scrape(port)
+        if status != 200:
+            fail(f"/metrics answered {status}")
+        status, headers, body = scrape(port, accept=None)
+        check_text_body(status, headers, body)
+        text = adobe_samples(text_format_families(body))
+        openmetrics = adobe_samples(text_string_to_metric_families(openmetrics_body))
+        # A refresh between the two scrapes may change the data (the live scenario moves).
+        if len(text) >= 100 and text == openmetrics:
+            return len(text)
+    fail(f"text format has {len(text)} Adobe samples, OpenMetrics {len(openmetrics)}; they differ")
+
+
+def check_text_body(status, headers, body):
+    if status != 200:
+        fail(f"/metrics without Accept answered {status}")
+    if headers.get("Content-Type") != TEXT_CONTENT_TYPE:
+        fail(f"Content-Type without Accept is {headers.get('Content-Type')!r}")
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        fail("promtool is not installed (scripts/test-monitoring installs it)")
+    checked = subprocess.run([promtool, "check", "metrics"], input=body.encode(), capture_output=True)
+    if checked.returncode != 0:
+        fail(f"promtool check metrics: {(checked.stdout + checked.stderr).decode().strip()}")
 
 
 def main():
@@ -93,11 +138,12 @@ def main():
             if f'product_id="{PRODUCT_ID}"' in body and "adobe_status_incident_info" in body:
                 families = {f.name: f for f in text_string_to_metric_families(body)}
                 if any(s.labels.get("product_id") == PRODUCT_ID for s in families["adobe_status_incident"].samples):
-                    return families
+                    return families, body
             return None
 
         try:
-            families = wait_until("the simulated incident in /metrics", incident_exported, timeout=30, interval=1.2)
+            families, _ = wait_until(
+                "the simulated incident in /metrics", incident_exported, timeout=30, interval=1.2)
         except CheckFailed as e:
             fail(f"the simulated product never appeared in /metrics: {e}")
 
@@ -122,8 +168,10 @@ def main():
         products = len(families["adobe_status_product"].samples)
         if products < 50:
             fail(f"only {products} products in demo mode")
+        same = check_text_format(port)
         print(f"OK: {sum(len(f.samples) for f in families.values())} samples in {len(families)} families parsed; "
-              f"{products} products; tricky labels round-trip")
+              f"{products} products; tricky labels round-trip; text format: promtool accepts it and "
+              f"{same} Adobe samples equal the OpenMetrics ones")
     finally:
         if not stop_process(proc, timeout=20):
             fail("exporter did not stop within 20 s of SIGTERM")

@@ -3,7 +3,8 @@
 //!   the health gauges a scrape computes from the last refresh;
 //! - `adobe`: the Adobe data families written from a [`crate::snapshot::Snapshot`];
 //! - `exposition`: what a scrape is answered with, the snapshot's families encoded once per
-//!   refresh ([`EncodedSnapshot`]) and the per-scrape parts around them ([`Exposition`]).
+//!   refresh ([`EncodedSnapshot`]) and the per-scrape parts around them ([`Exposition`]);
+//! - `format`: OpenMetrics or the classic text format, as the scrape's `Accept` asks ([`Format`]).
 //!
 //! Data series are never kept in long-lived gauges: the exposition holds exactly what the
 //! snapshot holds, so an ended incident's series vanish with the snapshot that had them.
