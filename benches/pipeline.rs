@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use adobe_status_exporter::gzip::Segment;
 use adobe_status_exporter::metrics::{
-    encode, EncodedSnapshot, ExporterMetrics, Format, ScrapeView,
+    encode, openmetrics_to_text, EncodedSnapshot, ExporterMetrics, Format, ScrapeView,
 };
 use adobe_status_exporter::pipeline::{self, EventFeeds};
 use adobe_status_exporter::snapshot::{derive, Registry, Watch};
@@ -209,6 +209,24 @@ fn pipeline(c: &mut Criterion) {
                 .gzip_chunks()
                 .unwrap()
             })
+        });
+        // The text format (clients that do not ask for OpenMetrics): the series are derived
+        // from the OpenMetrics text on the first such scrape; warm scrapes share them.
+        group.bench_function(BenchmarkId::new("encode_scrape_text", scale), |b| {
+            b.iter(|| encode(&metrics, scrape_view(black_box(&encoded)), Format::Text).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("encode_scrape_text_gzip", scale), |b| {
+            b.iter(|| {
+                encode(&metrics, scrape_view(black_box(&encoded)), Format::Text)
+                    .unwrap()
+                    .gzip_chunks()
+                    .unwrap()
+            })
+        });
+        // What the first text scrape after a refresh pays once: the line-by-line derivation.
+        group.throughput(Throughput::Bytes(encoded.encoded_len() as u64));
+        group.bench_function(BenchmarkId::new("openmetrics_to_text", scale), |b| {
+            b.iter(|| openmetrics_to_text(black_box(&exposition)))
         });
         // One whole refresh after the fetch: parse both event bodies, derive, encode.
         group.bench_function(BenchmarkId::new("events_to_exposition", scale), |b| {
