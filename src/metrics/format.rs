@@ -7,8 +7,6 @@
 //! by line ([`openmetrics_to_text`]): the same samples, with info families as gauges named
 //! `…_info`, counter families named after their `_total` samples, and no `# UNIT` or `# EOF`.
 
-use std::collections::HashMap;
-
 /// An exposition format a scrape can be answered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -84,60 +82,71 @@ fn media_range(range: &str) -> Option<(f32, Option<Format>)> {
 }
 
 /// The classic text format (0.0.4) of an OpenMetrics text, sample for sample.
+///
+/// One pass, no allocation per line: a family's TYPE decides how its HELP and TYPE lines are
+/// named, and prometheus-client writes HELP just before TYPE, so a HELP line waits for it.
 pub fn openmetrics_to_text(openmetrics: &str) -> String {
-    // A family's TYPE decides how its HELP and TYPE lines are named in the text format;
-    // prometheus-client writes HELP before TYPE, hence the first pass.
-    let types: HashMap<&str, &str> = openmetrics
-        .lines()
-        .filter_map(|line| line.strip_prefix("# TYPE ")?.split_once(' '))
-        .collect();
-    let text_name = |family: &str| -> String {
-        match types.get(family).copied() {
-            Some("info") => format!("{family}_info"),
-            Some("counter") => format!("{family}_total"),
-            _ => family.to_owned(),
-        }
-    };
     let mut out = String::with_capacity(openmetrics.len());
-    let mut created_of: Option<String> = None;
+    let mut pending_help: Option<(&str, &str)> = None;
+    // The family whose `_created` samples are dropped (counters and histograms).
+    let mut created_of: Option<&str> = None;
     for line in openmetrics.lines() {
         if let Some(rest) = line.strip_prefix("# HELP ") {
-            let (family, help) = rest.split_once(' ').unwrap_or((rest, ""));
-            out.push_str(&format!(
-                "# HELP {} {}\n",
-                text_name(family),
-                text_help(help)
-            ));
+            flush_help(&mut out, pending_help.take(), "");
+            pending_help = Some(rest.split_once(' ').unwrap_or((rest, "")));
         } else if let Some(rest) = line.strip_prefix("# TYPE ") {
-            let (family, kind) = rest.split_once(' ').unwrap_or((rest, "untyped"));
-            let kind = match kind {
-                "info" | "stateset" => "gauge",
-                "gaugehistogram" => "histogram",
-                "unknown" => "untyped",
-                other => other,
+            let (family, kind) = rest.split_once(' ').unwrap_or((rest, "unknown"));
+            let (suffix, kind) = match kind {
+                "info" => ("_info", "gauge"),
+                "counter" => ("_total", "counter"),
+                "stateset" => ("", "gauge"),
+                "gaugehistogram" => ("", "histogram"),
+                "unknown" => ("", "untyped"),
+                other => ("", other),
             };
-            created_of = matches!(kind, "counter" | "histogram" | "summary")
-                .then(|| format!("{family}_created"));
-            out.push_str(&format!("# TYPE {} {kind}\n", text_name(family)));
+            match pending_help.take() {
+                Some((help_family, help)) if help_family == family => {
+                    flush_help(&mut out, Some((family, help)), suffix);
+                }
+                other => flush_help(&mut out, other, ""),
+            }
+            for part in ["# TYPE ", family, suffix, " ", kind, "\n"] {
+                out.push_str(part);
+            }
+            created_of = matches!(kind, "counter" | "histogram" | "summary").then_some(family);
         } else if line.starts_with("# UNIT ") || line == "# EOF" {
             continue;
-        } else if created_of
-            .as_deref()
-            .is_some_and(|created| sample_name(line) == created)
-        {
+        } else if created_of.is_some_and(|family| {
+            sample_name(line)
+                .strip_prefix(family)
+                .is_some_and(|rest| rest == "_created")
+        }) {
             // `_created` samples have no place in the text format.
             continue;
         } else {
+            flush_help(&mut out, pending_help.take(), "");
             out.push_str(line);
             out.push('\n');
         }
     }
+    flush_help(&mut out, pending_help, "");
     out
 }
 
+/// Write a HELP line for `family` + `suffix`, its text re-escaped for the text format.
+fn flush_help(out: &mut String, help: Option<(&str, &str)>, suffix: &str) {
+    let Some((family, help)) = help else {
+        return;
+    };
+    for part in ["# HELP ", family, suffix, " "] {
+        out.push_str(part);
+    }
+    push_text_help(out, help);
+    out.push('\n');
+}
+
 /// OpenMetrics escapes `\\`, `\n` and `"` in HELP; the text format only the first two.
-fn text_help(help: &str) -> String {
-    let mut out = String::with_capacity(help.len());
+fn push_text_help(out: &mut String, help: &str) {
     let mut chars = help.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -153,7 +162,6 @@ fn text_help(help: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
 }
 
 /// The metric name of a sample line.
