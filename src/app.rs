@@ -28,7 +28,7 @@ pub fn build_refresher(
     let tokens = Arc::new(TokenCache::new(
         http.clone(),
         ims_url,
-        config.credentials.clone(),
+        Arc::clone(&config.credentials),
         Arc::clone(metrics),
     ));
     let client = StatusClient::new(StatusClientParts {

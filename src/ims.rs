@@ -9,6 +9,7 @@
 //! The secret is exposed only while building the form body: never in a URL, a log line, an
 //! error or `Debug` output.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -18,19 +19,11 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tracing::{debug, info};
 
+use crate::credentials::{Credentials, Reload};
 use crate::http;
 use crate::metrics::ExporterMetrics;
 use crate::timestamp::unix_now;
 use crate::upstream::{one_line, Api};
-
-/// OAuth server-to-server credentials.
-#[derive(Debug, Clone)]
-pub struct Credentials {
-    pub client_id: String,
-    /// Redacted in `Debug`; exposed only where the token request body is built.
-    pub client_secret: SecretString,
-    pub scopes: String,
-}
 
 /// Lifetime assumed when IMS gives none we can use.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
@@ -128,7 +121,7 @@ struct OAuthError {
 pub struct TokenCache {
     http: reqwest::Client,
     url: Url,
-    credentials: Credentials,
+    credentials: Arc<Credentials>,
     metrics: std::sync::Arc<ExporterMetrics>,
     state: Mutex<State>,
 }
@@ -137,7 +130,7 @@ impl TokenCache {
     pub fn new(
         http: reqwest::Client,
         url: Url,
-        credentials: Credentials,
+        credentials: Arc<Credentials>,
         metrics: std::sync::Arc<ExporterMetrics>,
     ) -> TokenCache {
         TokenCache {
@@ -158,6 +151,10 @@ impl TokenCache {
                 return Ok(cached.token.clone());
             }
         }
+        // A new secret in the file deserves a try now, not after the back-off meant for the old.
+        if state.retry_at.is_some() && self.credentials.client_secret.reload() == Reload::Changed {
+            state.retry_at = None;
+        }
         if let Some((retry_at, last)) = &state.retry_at {
             if now < *retry_at {
                 // Still inside the back-off: an unexpired token is better than none.
@@ -170,7 +167,14 @@ impl TokenCache {
                 });
             }
         }
-        match self.request().await {
+        let mut result = self.request().await;
+        // Rejected: the secret may have been rotated just now; read the file once more.
+        if matches!(result, Err(TokenError::Rejected { .. }))
+            && self.credentials.client_secret.reload() == Reload::Changed
+        {
+            result = self.request().await;
+        }
+        match result {
             Ok((value, lifetime)) => {
                 state.generation += 1;
                 state.failures = 0;
@@ -232,13 +236,13 @@ impl TokenCache {
     }
 
     async fn request(&self) -> Result<(SecretString, Duration), TokenError> {
+        // Read the secret file for every token request (about daily): rotation needs no restart.
+        self.credentials.client_secret.reload();
+        let secret = self.credentials.client_secret.current();
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", self.credentials.client_id.as_str()),
-            (
-                "client_secret",
-                self.credentials.client_secret.expose_secret(),
-            ),
+            ("client_secret", secret.expose_secret()),
             ("scope", self.credentials.scopes.as_str()),
         ];
         // The guide and every sample also put client_id in the query; harmless, not secret.

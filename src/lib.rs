@@ -12,6 +12,7 @@
 pub mod app;
 pub mod check;
 pub mod config;
+pub mod credentials;
 pub mod gzip;
 pub mod http;
 pub mod ims;

@@ -312,11 +312,11 @@ mod tests {
     fn client(base: &str) -> StatusClient {
         let metrics = Arc::new(ExporterMetrics::new());
         let http = http::client(Duration::from_secs(1)).unwrap();
-        let credentials = crate::ims::Credentials {
+        let credentials = Arc::new(crate::credentials::Credentials {
             client_id: "id".into(),
-            client_secret: "secret".to_owned().into(),
+            client_secret: crate::credentials::ClientSecret::fixed("secret".to_owned().into()),
             scopes: "openid".into(),
-        };
+        });
         let tokens = Arc::new(TokenCache::new(
             http.clone(),
             Url::parse("http://127.0.0.1:1/ims").unwrap(),

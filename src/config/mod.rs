@@ -10,13 +10,14 @@ mod secret;
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
 use reqwest::Url;
 use secrecy::SecretString;
 
-use crate::ims::Credentials;
+use crate::credentials::{ClientSecret, Credentials};
 use args::Args;
 pub use args::{DemoScenario, LogFormat, LogLevel};
 
@@ -88,7 +89,7 @@ pub struct Config {
     pub web_config_file: Option<PathBuf>,
     /// TLS and basic auth from `--web.config.file` (both off without it).
     pub web: crate::web_config::WebSecurity,
-    pub credentials: Credentials,
+    pub credentials: Arc<Credentials>,
     pub ims_url: Url,
     pub status_url: Url,
     pub api_key: String,
@@ -229,7 +230,7 @@ impl Args {
         &self,
         env: &impl Fn(&str) -> Option<String>,
         warnings: &mut Vec<String>,
-    ) -> Result<(Credentials, Mode), ConfigError> {
+    ) -> Result<(Arc<Credentials>, Mode), ConfigError> {
         let scopes = self.scopes.trim().to_owned();
         if scopes.is_empty() {
             return Err(invalid("--adobe.scopes", "must not be empty"));
@@ -237,7 +238,7 @@ impl Args {
         if self.demo {
             let credentials = Credentials {
                 client_id: DEMO_CLIENT_ID.to_owned(),
-                client_secret: SecretString::from(DEMO_CLIENT_SECRET),
+                client_secret: ClientSecret::fixed(SecretString::from(DEMO_CLIENT_SECRET)),
                 scopes,
             };
             let mode = Mode::Demo {
@@ -245,7 +246,7 @@ impl Args {
                 scenario: self.demo_scenario,
                 scale: self.demo_scale,
             };
-            return Ok((credentials, mode));
+            return Ok((Arc::new(credentials), mode));
         }
         let client_id = self
             .client_id
@@ -261,7 +262,7 @@ impl Args {
             client_secret,
             scopes,
         };
-        Ok((credentials, Mode::Live))
+        Ok((Arc::new(credentials), Mode::Live))
     }
 }
 

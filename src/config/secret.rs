@@ -1,17 +1,19 @@
-//! The client secret: from a file (preferred) or the `ADOBE_CLIENT_SECRET` environment
-//! variable, never argv; trimmed; a file other local users can read is worth a warning.
+//! The client secret: from a file (preferred; read again at run time, see `credentials.rs`) or
+//! the `ADOBE_CLIENT_SECRET` environment variable, never argv; trimmed; a file other local users
+//! can read is worth a warning.
 
 use std::path::PathBuf;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::ConfigError;
+use crate::credentials::{ClientSecret, SecretFileError};
 
 pub(super) fn read_secret(
     file: Option<&PathBuf>,
     env_value: Option<String>,
     warnings: &mut Vec<String>,
-) -> Result<SecretString, ConfigError> {
+) -> Result<ClientSecret, ConfigError> {
     match (file, env_value) {
         (Some(_), Some(_)) => Err(ConfigError::TwoSecrets),
         (None, None) => Err(ConfigError::MissingSecret),
@@ -20,20 +22,14 @@ pub(super) fn read_secret(
             if value.is_empty() {
                 Err(ConfigError::EmptySecretEnv)
             } else {
-                Ok(SecretString::from(value))
+                Ok(ClientSecret::fixed(SecretString::from(value)))
             }
         }
         (Some(path), None) => {
-            let shown = path.display().to_string();
-            // The io error names only the kind of failure, never file contents.
-            let raw = std::fs::read_to_string(path).map_err(|e| ConfigError::SecretFile {
-                path: shown.clone(),
-                reason: e.kind().to_string(),
+            let secret = ClientSecret::from_file(path).map_err(|err| match err {
+                SecretFileError::Read { path, reason } => ConfigError::SecretFile { path, reason },
+                SecretFileError::Empty { path } => ConfigError::EmptySecretFile { path },
             })?;
-            let secret = SecretString::from(raw.trim());
-            if secret.expose_secret().is_empty() {
-                return Err(ConfigError::EmptySecretFile { path: shown });
-            }
             warnings.extend(world_readable_warning(path));
             Ok(secret)
         }

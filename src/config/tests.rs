@@ -40,7 +40,10 @@ fn demo_needs_no_credentials_and_has_documented_defaults() {
 fn live_mode_takes_secret_from_env_and_keeps_it_out_of_debug() {
     let c = parse(&["--adobe.client-id", "abc"], Some("s3cr3t-canary")).unwrap();
     assert_eq!(c.credentials.client_id, "abc");
-    assert_eq!(c.credentials.client_secret.expose_secret(), "s3cr3t-canary");
+    assert_eq!(
+        c.credentials.client_secret.current().expose_secret(),
+        "s3cr3t-canary"
+    );
     assert!(!format!("{c:?}").contains("s3cr3t-canary"));
 }
 
@@ -61,7 +64,10 @@ fn secret_file_is_read_and_trimmed() {
         None,
     )
     .unwrap();
-    assert_eq!(c.credentials.client_secret.expose_secret(), "file-secret");
+    assert_eq!(
+        c.credentials.client_secret.current().expose_secret(),
+        "file-secret"
+    );
     let both = error(
         &[
             "--adobe.client-id",

@@ -21,7 +21,8 @@
 //! snake_case, answers `{"id":..}`), `POST /__sim/incidents/{id}/close`,
 //! `POST /__sim/incidents/{id}/severity` (`{"severity":"Major"}`), `POST /__sim/maintenances`
 //! (`start`/`end` in epoch seconds), `POST /__sim/maintenances/{id}/status`
-//! (`{"status":"Started"}`), `POST /__sim/products` (`{"id","name","cloud_id","services":
+//! (`{"status":"Started"}`), `POST /__sim/client-secrets` (`{"add":"new"}`,
+//! `{"delete":"old"}`: rotate the accepted client secrets; deleting revokes tokens), `POST /__sim/products` (`{"id","name","cloud_id","services":
 //! [["id","name"]]}`), `POST /__sim/registry` (`{"available":false}`), `POST /__sim/revoke`.
 
 mod body;
@@ -139,7 +140,7 @@ impl Simulator {
             Scenario::Empty => Vec::new(),
         };
         let registry = catalog::Catalog::merge(replicas);
-        let control = Control::new(registry, config.seed);
+        let control = Control::new(registry, config.seed, config.client_secret.clone());
         let start_wall_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

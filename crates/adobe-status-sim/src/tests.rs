@@ -146,6 +146,50 @@ async fn token_endpoint_validates_credentials() {
 }
 
 #[tokio::test]
+async fn client_secrets_rotate_like_the_developer_console() {
+    let h = start(empty_config()).await;
+    let form = |secret: &'static str| {
+        [
+            ("grant_type", "client_credentials"),
+            ("client_id", "demo-client"),
+            ("client_secret", secret),
+            ("scope", "openid"),
+        ]
+    };
+    let old = token(&h).await;
+    assert_eq!(
+        token_request(&h, &form("rotated")).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // Add the new secret over HTTP: both work.
+    let added = client()
+        .post(format!(
+            "{}/__sim/client-secrets",
+            h.status_url().trim_end_matches('/')
+        ))
+        .body(r#"{"add":"rotated"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success());
+    assert_eq!(token_request(&h, &form("rotated")).await.0, StatusCode::OK);
+    assert_eq!(
+        token_request(&h, &form("demo-secret")).await.0,
+        StatusCode::OK
+    );
+    // Delete the old one: it stops working, and so do the tokens issued so far.
+    h.control().delete_client_secret("demo-secret");
+    let (status, body) = token_request(&h, &form("demo-secret")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_client");
+    assert_eq!(
+        get_raw(&h, "/api/v1/events", Some(&old)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(token_request(&h, &form("rotated")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn form_values_are_percent_decoded() {
     let h = start(SimulatorConfig {
         client_secret: "s3cr+t&=/é".into(),

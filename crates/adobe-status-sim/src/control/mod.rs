@@ -65,6 +65,9 @@ struct State {
     faults: FaultTable,
     tokens: HashMap<String, TokenRecord>,
     tokens_issued: u64,
+    /// The client secrets IMS accepts: the configured one, then those added and not deleted
+    /// (the Developer Console rotates by adding a new secret, then deleting the old).
+    client_secrets: Vec<String>,
     rate: HashMap<String, VecDeque<Instant>>,
     registry: Arc<Catalog>,
     registry_available: bool,
@@ -117,7 +120,7 @@ fn system_ms(t: SystemTime) -> i64 {
 }
 
 impl Control {
-    pub(crate) fn new(registry: Catalog, seed: u64) -> Self {
+    pub(crate) fn new(registry: Catalog, seed: u64, client_secret: String) -> Self {
         Self {
             inner: Arc::new(Mutex::new(State {
                 counts: BTreeMap::new(),
@@ -126,6 +129,7 @@ impl Control {
                 faults: FaultTable::default(),
                 tokens: HashMap::new(),
                 tokens_issued: 0,
+                client_secrets: vec![client_secret],
                 rate: HashMap::new(),
                 registry: Arc::new(registry),
                 registry_available: true,
@@ -222,6 +226,30 @@ impl Control {
         st.rate.clear();
     }
 
+    /// Accept `secret` too, as the Developer Console's "Generate client secret" does.
+    pub fn add_client_secret(&self, secret: &str) {
+        let mut st = self.state();
+        if !st.client_secrets.iter().any(|s| s == secret) {
+            st.client_secrets.push(secret.to_owned());
+        }
+    }
+
+    /// Stop accepting `secret`, and revoke every token issued so far (the strict reading of
+    /// deleting a secret in the Developer Console).
+    pub fn delete_client_secret(&self, secret: &str) {
+        let mut st = self.state();
+        st.client_secrets.retain(|s| s != secret);
+        st.tokens.clear();
+        st.rate.clear();
+    }
+
+    /// Whether `given` is one of the accepted client secrets (compared in constant time).
+    pub(crate) fn client_secret_ok(&self, given: &str) -> bool {
+        self.state().client_secrets.iter().fold(false, |ok, s| {
+            constant_time_eq(s.as_bytes(), given.as_bytes()) | ok
+        })
+    }
+
     /// Number of tokens the IMS endpoint has issued.
     pub fn tokens_issued(&self) -> u64 {
         self.state().tokens_issued
@@ -280,13 +308,21 @@ impl Control {
     }
 }
 
+/// Comparison whose time does not depend on where the inputs differ (habit for secrets).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::messages::INC_MSG_ESCALATED;
 
     fn control() -> Control {
-        Control::new(Catalog::base(), 1)
+        Control::new(Catalog::base(), 1, "demo-secret".to_owned())
     }
 
     #[test]

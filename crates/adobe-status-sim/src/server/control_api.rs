@@ -75,6 +75,13 @@ struct StatusRequest {
     status: String,
 }
 
+/// `{"add": "..."}` and/or `{"delete": "..."}`: rotate the accepted client secrets.
+#[derive(Deserialize)]
+struct ClientSecretRequest {
+    add: Option<String>,
+    delete: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct AvailabilityRequest {
     available: bool,
@@ -193,6 +200,18 @@ pub(super) async fn control_api(
             control.revoke_tokens();
             ok()
         }
+        (Method::POST, ["client-secrets"]) => match parse::<ClientSecretRequest>(&body) {
+            Ok(r) => {
+                if let Some(secret) = r.add {
+                    control.add_client_secret(&secret);
+                }
+                if let Some(secret) = r.delete {
+                    control.delete_client_secret(&secret);
+                }
+                ok()
+            }
+            Err(message) => bad_request(&message),
+        },
         (Method::POST, ["registry"]) => match parse::<AvailabilityRequest>(&body) {
             Ok(r) => {
                 control.set_registry_available(r.available);

@@ -103,8 +103,8 @@ pub(super) async fn ims(
     if client_id.is_none_or(|id| id != shared.config.client_id) {
         return oauth_error("invalid_client", "invalid client_id parameter");
     }
-    let secret_ok = first(&form, "client_secret")
-        .is_some_and(|s| constant_time_eq(s.as_bytes(), shared.config.client_secret.as_bytes()));
+    let secret_ok =
+        first(&form, "client_secret").is_some_and(|s| shared.control.client_secret_ok(s));
     if !secret_ok {
         return oauth_error("invalid_client", "invalid client_secret parameter");
     }
@@ -115,12 +115,4 @@ pub(super) async fn ims(
         "expires_in": shared.config.token_lifetime.as_secs(),
     });
     json(StatusCode::OK, body.to_string())
-}
-
-/// Comparison whose time does not depend on where the inputs differ (habit for secrets).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
