@@ -1,31 +1,51 @@
-//! `--web.config.file`: TLS and basic auth in the Prometheus exporter-toolkit format.
+//! `--web.config.file`: the Prometheus exporter-toolkit web configuration, the whole format
+//! (its `docs/web-configuration.md`), so a file node_exporter takes works here unchanged:
 //!
 //! ```yaml
 //! tls_server_config:
-//!   cert_file: server.crt          # paths are relative to this file
-//!   key_file: server.key
-//!   min_version: TLS12             # TLS12 (default) or TLS13
-//!   client_auth_type: RequireAndVerifyClientCert   # or NoClientCert, VerifyClientCertIfGiven
-//!   client_ca_file: ca.crt
+//!   cert_file: server.crt          # or cert: inline PEM; paths are relative to this file
+//!   key_file: server.key           # or key: inline PEM
+//!   client_auth_type: RequireAndVerifyClientCert
+//!   client_ca_file: ca.crt         # or client_ca: inline PEM
+//!   client_allowed_sans: [prometheus.example.com]
+//!   min_version: TLS12
+//!   max_version: TLS13
+//!   cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]
+//!   prefer_server_cipher_suites: true
+//!   curve_preferences: [X25519, CurveP256]
+//! http_server_config:
+//!   http2: true
+//!   headers: { X-Frame-Options: deny }
 //! basic_auth_users:
 //!   prometheus: $2y$10$...         # bcrypt hash
+//! rate_limit: { interval: 1s, burst: 10 }
 //! ```
 //!
-//! Unknown keys are errors (a typo must not silently disable security). Go-only options this
-//! server cannot honour (`cipher_suites`, `curve_preferences`, unverified client certificates)
-//! are rejected with a message rather than ignored.
+//! A file the toolkit refuses is refused (one line naming the field); where rustls lacks what
+//! Go has, what is left is used with a start-up warning. Submodules: [`format`] (the YAML
+//! model), [`tls`] and [`go_names`] (the rustls server config), [`client_auth`] and [`san`]
+//! (client certificates), [`headers`], [`limiter`] (`rate_limit`), [`basic_auth`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+mod basic_auth;
+mod client_auth;
+mod format;
+mod go_names;
+mod headers;
+mod limiter;
+mod san;
+mod tls;
 
-use base64::Engine;
-use rustls::server::WebPkiClientVerifier;
-use rustls::{RootCertStore, ServerConfig};
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use serde::Deserialize;
-use tokio::sync::Semaphore;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::header::{HeaderName, HeaderValue};
+use rustls::ServerConfig;
+
+pub use basic_auth::{AuthOutcome, BasicAuth};
+pub use limiter::RateLimiter;
+
+use format::FileFormat;
 
 /// The web config could not be used; one line naming what is wrong.
 #[derive(Debug, thiserror::Error)]
@@ -38,44 +58,30 @@ pub enum WebConfigError {
     Invalid(String),
 }
 
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct FileFormat {
-    tls_server_config: Option<TlsFormat>,
-    #[serde(default)]
-    basic_auth_users: BTreeMap<String, String>,
-    /// Accepted for compatibility; only `http2: false` makes sense here (HTTP/1.1 only).
-    http_server_config: Option<HttpServerFormat>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct HttpServerFormat {
-    http2: Option<bool>,
-    headers: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct TlsFormat {
-    cert_file: Option<PathBuf>,
-    key_file: Option<PathBuf>,
-    client_auth_type: Option<String>,
-    client_ca_file: Option<PathBuf>,
-    min_version: Option<String>,
-    max_version: Option<String>,
-    cipher_suites: Option<Vec<String>>,
-    curve_preferences: Option<Vec<String>>,
-    prefer_server_cipher_suites: Option<bool>,
-}
-
 /// What `--web.config.file` turns on.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct WebSecurity {
     pub tls: Option<Arc<ServerConfig>>,
     pub auth: Option<Arc<BasicAuth>>,
+    /// `http_server_config.headers`, added to every response.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// `rate_limit`, over every request.
+    pub rate_limit: Option<Arc<RateLimiter>>,
     /// Accepted but worth a warning line at start-up.
     pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for WebSecurity {
+    // The TLS config holds the private key: only say whether it is there.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSecurity")
+            .field("tls", &self.tls.is_some())
+            .field("auth", &self.auth)
+            .field("headers", &self.headers)
+            .field("rate_limit", &self.rate_limit)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 impl WebSecurity {
@@ -96,7 +102,8 @@ impl WebSecurity {
         })
     }
 
-    /// Parse the YAML text; `base` is where relative paths start.
+    /// Parse the YAML text; `base` is where relative paths start. The checks run in the
+    /// toolkit's order: the YAML and the names in it, headers, users, then TLS.
     pub fn parse(text: &str, base: &Path) -> Result<WebSecurity, WebConfigError> {
         let file: FileFormat = if text.trim().is_empty() {
             FileFormat::default()
@@ -106,379 +113,257 @@ impl WebSecurity {
                 reason: e.to_string().replace('\n', " "),
             })?
         };
-        if let Some(http) = &file.http_server_config {
-            if http.headers.as_ref().is_some_and(|h| !h.is_empty()) {
-                return Err(WebConfigError::Invalid(
-                    "http_server_config.headers is not supported".into(),
-                ));
-            }
-            let _ = http.http2;
+        let invalid = WebConfigError::Invalid;
+        if let Some(tls) = &file.tls_server_config {
+            tls::check_names(tls).map_err(invalid)?;
         }
-        let tls = file
-            .tls_server_config
-            .map(|tls| tls_config(tls, base))
-            .transpose()?;
+        let http = file.http_server_config.unwrap_or_default();
+        let headers = match &http.headers {
+            Some(configured) => headers::response_headers(&configured.0)
+                .map_err(|e| invalid(format!("http_server_config.headers: {e}")))?,
+            None => Vec::new(),
+        };
         let mut warnings = Vec::new();
-        let auth = if file.basic_auth_users.is_empty() {
+        let users = file.basic_auth_users.map(|u| u.0).unwrap_or_default();
+        let auth = if users.is_empty() {
             None
         } else {
-            let auth = BasicAuth::new(file.basic_auth_users)?;
-            if auth.cost > SLOW_BCRYPT_COST {
-                warnings.push(format!(
-                    "basic_auth_users: bcrypt cost {} makes every login that is not cached yet \
-                     take about {}x as long as at cost 10 (tens of milliseconds there); \
-                     cost 10 to 12 is the usual choice",
-                    auth.cost,
-                    1u64 << (auth.cost - 10).min(30)
-                ));
-            }
+            let users = users
+                .into_iter()
+                .map(|(user, hash)| (user, hash.0))
+                .collect();
+            let (auth, auth_warnings) =
+                BasicAuth::new(users).map_err(|e| invalid(format!("basic_auth_users: {e}")))?;
+            warnings.extend(auth_warnings);
             Some(Arc::new(auth))
         };
+        let http2 = http.http2.map(|b| b.0);
+        let tls = match file.tls_server_config {
+            Some(section) => {
+                tls::server_config(section, base, http2.unwrap_or(true), &mut warnings)
+                    .map_err(invalid)?
+            }
+            None => None,
+        };
+        if tls.is_some() && http2 == Some(true) {
+            warnings.push(
+                "http_server_config.http2: HTTP/2 is not built into this exporter; HTTPS is \
+                 served as HTTP/1.1, which clients (Prometheus included) pick through ALPN"
+                    .to_owned(),
+            );
+        }
+        let rate_limit = file.rate_limit.and_then(|r| {
+            let interval = r.interval.map_or(0, |d| d.0);
+            let burst = r.burst.unwrap_or(0);
+            // Zero is off; so is a negative interval (Go's rate.Every gives an infinite rate).
+            let interval = u64::try_from(interval).ok().filter(|ns| *ns > 0)?;
+            if burst <= 0 {
+                warnings.push(format!(
+                    "rate_limit: burst {burst} with an interval refuses every request with 429 \
+                     (as with the exporter-toolkit); set burst to at least 1"
+                ));
+            }
+            Some(Arc::new(RateLimiter::new(
+                Duration::from_nanos(interval),
+                burst,
+            )))
+        });
         Ok(WebSecurity {
             tls,
             auth,
+            headers,
+            rate_limit,
             warnings,
         })
     }
-}
-
-fn tls_config(tls: TlsFormat, base: &Path) -> Result<Arc<ServerConfig>, WebConfigError> {
-    let invalid = |m: String| WebConfigError::Invalid(format!("tls_server_config: {m}"));
-    if tls.cipher_suites.is_some() || tls.curve_preferences.is_some() {
-        return Err(invalid(
-            "cipher_suites and curve_preferences are not configurable here; rustls uses only modern suites".into(),
-        ));
-    }
-    let _ = tls.prefer_server_cipher_suites;
-    let resolve = |p: &PathBuf| {
-        if p.is_absolute() {
-            p.clone()
-        } else {
-            base.join(p)
-        }
-    };
-    let cert_file = tls
-        .cert_file
-        .as_ref()
-        .map(resolve)
-        .ok_or_else(|| invalid("cert_file is required".into()))?;
-    let key_file = tls
-        .key_file
-        .as_ref()
-        .map(resolve)
-        .ok_or_else(|| invalid("key_file is required".into()))?;
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert_file)
-        .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| {
-            invalid(format!(
-                "cannot read certificates from {}: {e}",
-                cert_file.display()
-            ))
-        })?;
-    if certs.is_empty() {
-        return Err(invalid(format!(
-            "no certificate in {}",
-            cert_file.display()
-        )));
-    }
-    // The error never includes key material, only the file name and the kind of problem.
-    let key = PrivateKeyDer::from_pem_file(&key_file).map_err(|e| {
-        invalid(format!(
-            "cannot read a private key from {}: {e}",
-            key_file.display()
-        ))
-    })?;
-
-    let versions = protocol_versions(tls.min_version.as_deref(), tls.max_version.as_deref())
-        .map_err(invalid)?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
-        .with_protocol_versions(&versions)
-        .map_err(|e| invalid(e.to_string()))?;
-
-    let auth_type = tls.client_auth_type.as_deref().unwrap_or("NoClientCert");
-    let builder = match auth_type {
-        "NoClientCert" | "" => builder.with_no_client_auth(),
-        "RequireAndVerifyClientCert" | "VerifyClientCertIfGiven" => {
-            let ca_file = tls
-                .client_ca_file
-                .as_ref()
-                .map(resolve)
-                .ok_or_else(|| invalid(format!("client_ca_file is required with client_auth_type {auth_type}")))?;
-            let mut roots = RootCertStore::empty();
-            let cas = CertificateDer::pem_file_iter(&ca_file)
-                .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| invalid(format!("cannot read {}: {e}", ca_file.display())))?;
-            let (added, _) = roots.add_parsable_certificates(cas);
-            if added == 0 {
-                return Err(invalid(format!("no CA certificate in {}", ca_file.display())));
-            }
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
-            let verifier = if auth_type == "VerifyClientCertIfGiven" {
-                verifier.allow_unauthenticated()
-            } else {
-                verifier
-            };
-            let verifier = verifier.build().map_err(|e| invalid(e.to_string()))?;
-            builder.with_client_cert_verifier(verifier)
-        }
-        "RequestClientCert" | "RequireAnyClientCert" => {
-            return Err(invalid(format!(
-                "client_auth_type {auth_type} accepts unverified certificates and is not supported; use RequireAndVerifyClientCert or VerifyClientCertIfGiven"
-            )))
-        }
-        other => return Err(invalid(format!("unknown client_auth_type {other:?}"))),
-    };
-    let mut config = builder.with_single_cert(certs, key).map_err(|e| {
-        invalid(format!(
-            "certificate and key do not form a usable pair: {e}"
-        ))
-    })?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
-}
-
-fn protocol_versions(
-    min: Option<&str>,
-    max: Option<&str>,
-) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, String> {
-    let rank = |v: &str| match v {
-        "TLS12" => Ok(12),
-        "TLS13" => Ok(13),
-        "TLS10" | "TLS11" => Err(format!(
-            "{v} is obsolete and not supported; use TLS12 or TLS13"
-        )),
-        other => Err(format!("unknown TLS version {other:?} (TLS12 or TLS13)")),
-    };
-    let lo = min.map(rank).transpose()?.unwrap_or(12);
-    let hi = max.map(rank).transpose()?.unwrap_or(13);
-    if lo > hi {
-        return Err("min_version is above max_version".into());
-    }
-    let mut versions = Vec::new();
-    if lo <= 12 {
-        versions.push(&rustls::version::TLS12);
-    }
-    if hi >= 13 {
-        versions.push(&rustls::version::TLS13);
-    }
-    Ok(versions)
-}
-
-// === Basic auth ===
-
-/// Above this bcrypt cost a start-up warning says what each uncached login costs.
-const SLOW_BCRYPT_COST: u32 = 12;
-
-/// Successful logins remembered so that a scrape does not pay bcrypt every time.
-const CACHE_LIMIT: usize = 64;
-
-/// Outcome of checking one `Authorization` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthOutcome {
-    Allowed,
-    Denied,
-}
-
-/// bcrypt-hashed users; checks run on the blocking pool, at most a few at a time, so a flood
-/// of bad passwords cannot starve the server's CPU.
-pub struct BasicAuth {
-    users: BTreeMap<String, String>,
-    /// The costliest user's hash: unknown users are checked against it (and denied whatever
-    /// the result) so that their answers take as long as a wrong password for a real user.
-    /// Reusing a real hash keeps bcrypt work off the start-up path.
-    dummy_hash: String,
-    /// The highest bcrypt cost among the users.
-    cost: u32,
-    /// Successful `Authorization` header values; cleared when full.
-    cache: Mutex<HashMap<String, ()>>,
-    permits: Semaphore,
-}
-
-impl std::fmt::Debug for BasicAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BasicAuth")
-            .field("users", &self.users.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
-    }
-}
-
-impl BasicAuth {
-    fn new(users: BTreeMap<String, String>) -> Result<BasicAuth, WebConfigError> {
-        for (user, hash) in &users {
-            if user.contains(':') {
-                return Err(WebConfigError::Invalid(format!(
-                    "basic_auth_users: user name {user:?} must not contain ':'"
-                )));
-            }
-            if hash.parse::<bcrypt::HashParts>().is_err() {
-                return Err(WebConfigError::Invalid(format!(
-                    "basic_auth_users: the password of {user:?} is not a bcrypt hash"
-                )));
-            }
-        }
-        let (cost, dummy_hash) = users
-            .values()
-            .filter_map(|h| Some((h.parse::<bcrypt::HashParts>().ok()?.get_cost(), h)))
-            .max_by_key(|(cost, _)| *cost)
-            .map(|(cost, hash)| (cost, hash.clone()))
-            .ok_or_else(|| WebConfigError::Invalid("basic_auth_users: no users".into()))?;
-        Ok(BasicAuth {
-            users,
-            dummy_hash,
-            cost,
-            cache: Mutex::new(HashMap::new()),
-            permits: Semaphore::new(2),
-        })
-    }
-
-    /// Check an `Authorization` header value.
-    pub async fn check(self: &Arc<Self>, header: Option<&str>) -> AuthOutcome {
-        let Some(header) = header else {
-            return AuthOutcome::Denied;
-        };
-        if self.cache_lock().contains_key(header) {
-            return AuthOutcome::Allowed;
-        }
-        let Some((user, password)) = decode(header) else {
-            return AuthOutcome::Denied;
-        };
-        let Ok(_permit) = self.permits.acquire().await else {
-            return AuthOutcome::Denied;
-        };
-        let this = Arc::clone(self);
-        let verified = tokio::task::spawn_blocking(move || {
-            let (hash, known) = match this.users.get(&user) {
-                Some(hash) => (hash.as_str(), true),
-                None => (this.dummy_hash.as_str(), false),
-            };
-            let ok = bcrypt::verify(password.as_bytes(), hash).unwrap_or(false);
-            ok && known
-        })
-        .await
-        .unwrap_or(false);
-        if !verified {
-            return AuthOutcome::Denied;
-        }
-        let mut cache = self.cache_lock();
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(header.to_owned(), ());
-        AuthOutcome::Allowed
-    }
-
-    fn cache_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {
-        self.cache.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// `Basic base64(user:password)` → (user, password).
-fn decode(header: &str) -> Option<(String, String)> {
-    let (scheme, encoded) = header.trim().split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (user, password) = text.split_once(':')?;
-    Some((user.to_owned(), password.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn basic(user: &str, password: &str) -> String {
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
-        )
+    fn fixtures() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls")
     }
 
-    fn auth() -> Arc<BasicAuth> {
-        let hash = bcrypt::hash("correct horse", 4).unwrap();
-        let users = BTreeMap::from([("prometheus".to_owned(), hash)]);
-        Arc::new(BasicAuth::new(users).unwrap())
+    fn parse(text: &str) -> Result<WebSecurity, String> {
+        WebSecurity::parse(text, &fixtures()).map_err(|e| e.to_string())
     }
 
-    #[tokio::test]
-    async fn basic_auth_accepts_only_the_right_password() {
-        let auth = auth();
-        let good = basic("prometheus", "correct horse");
-        assert_eq!(auth.check(Some(&good)).await, AuthOutcome::Allowed);
-        assert_eq!(
-            auth.check(Some(&good)).await,
-            AuthOutcome::Allowed,
-            "cached"
-        );
-        for bad in [
-            basic("prometheus", "wrong"),
-            basic("nobody", "correct horse"),
-            "Bearer x".to_owned(),
-            "Basic !!!".to_owned(),
-            "Basic".to_owned(),
+    const TLS: &str = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n";
+
+    #[test]
+    fn an_empty_file_or_section_serves_plain_http_like_the_toolkit() {
+        for text in [
+            "",
+            "\n",
+            "tls_server_config:\n",
+            "tls_server_config: {}\n",
+            "{}",
         ] {
-            assert_eq!(auth.check(Some(&bad)).await, AuthOutcome::Denied, "{bad}");
+            let web = parse(text).unwrap();
+            assert!(web.tls.is_none() && web.auth.is_none() && web.rate_limit.is_none());
+            assert!(web.warnings.is_empty(), "{text:?}: {:?}", web.warnings);
         }
-        assert_eq!(auth.check(None).await, AuthOutcome::Denied);
+        let web = parse(
+            "tls_server_config:\n  min_version: TLS13\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n",
+        )
+        .unwrap();
+        assert!(web.tls.is_none());
+        assert!(
+            web.warnings[0].contains("sets min_version, cipher_suites but no cert_file"),
+            "{:?}",
+            web.warnings
+        );
     }
 
     #[test]
-    fn unknown_users_are_checked_at_the_same_cost() {
-        let auth = auth();
-        let cost = auth
-            .dummy_hash
-            .parse::<bcrypt::HashParts>()
+    fn errors_name_the_field_like_the_toolkit() {
+        let cases = [
+            ("tls_sever_config: {}\n", "unknown field"),
+            ("tls_server_config:\n  cert_file: server.crt\n", "missing one of key or key_file"),
+            ("tls_server_config:\n  key_file: server.key\n", "missing one of cert or cert_file"),
+            ("tls_server_config:\n  client_auth_type: RequireAndVerifyClientCert\n", "missing one of cert or cert_file"),
+            ("tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n", "tls_server_config.cert_file: cannot read"),
+            ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.crt\n", "tls_server_config.key_file"),
+            ("tls_server_config:\n  cert_file: server.crt\n  key_file: client.key\n", "do not form a usable pair"),
+            ("tls_server_config:\n  cert_file: server.key\n  key_file: server.key\n", "no PEM CERTIFICATE"),
+            ("tls_server_config:\n  cert: 'not pem'\n  key_file: server.key\n", "tls_server_config.cert: "),
+            (&format!("{TLS}  client_ca_file: ca.crt\n"), "client CA's have been configured without a client auth policy"),
+            (&format!("{TLS}  client_ca_file: nope.crt\n  client_auth_type: RequireAndVerifyClientCert\n"), "client_ca_file: cannot read"),
+            (&format!("{TLS}  client_ca_file: nope.crt\n"), "client_ca_file: cannot read"),
+            (&format!("{TLS}  client_auth_type: VerifyClientCert\n"), "client_auth_type: invalid value \"VerifyClientCert\""),
+            (&format!("{TLS}  client_auth_type: VerifyClientCertIfGiven\n  client_allowed_sans: [a]\n"), "client_allowed_sans requires client_auth_type"),
+            (&format!("{TLS}  client_allowed_sans: [a]\n"), "client_allowed_sans requires client_auth_type"),
+            (&format!("{TLS}  min_version: TLS14\n"), "min_version: unknown TLS version \"TLS14\""),
+            (&format!("{TLS}  max_version: TLS11\n"), "max_version: TLS11 leaves no TLS version"),
+            (&format!("{TLS}  min_version: TLS13\n  max_version: TLS12\n"), "min_version TLS13 is above max_version TLS12"),
+            (&format!("{TLS}  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n"), "unknown cipher \"TLS_RSA_WITH_RC4_128_SHA\""),
+            (&format!("{TLS}  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n  max_version: TLS12\n"), "missing an HTTP/2-required"),
+            (&format!("{TLS}  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n  max_version: TLS12\nhttp_server_config:\n  http2: false\n"), "none of TLS_RSA_WITH_AES_128_CBC_SHA is a TLS 1.2 suite rustls has"),
+            (&format!("{TLS}  curve_preferences: [P256]\n"), "unknown curve \"P256\""),
+            (&format!("{TLS}  curve_preferences: [CurveP521]\n"), "none of CurveP521 is available"),
+            ("http_server_config:\n  headers:\n    Server: x\n", "http_server_config.headers: HTTP header \"Server\" can not be configured"),
+            ("http_server_config:\n  headers:\n    X-Frame-Options: DENY\n", "invalid value for X-Frame-Options"),
+            ("basic_auth_users:\n  u: plain\n", "basic_auth_users: the password of \"u\" is not a bcrypt hash"),
+            ("rate_limit:\n  interval: 1d\n", "rate_limit.interval"),
+            // Names are checked while reading, before the rest (as go-yaml does).
+            ("tls_server_config:\n  cipher_suites: [x]\nbasic_auth_users:\n  u: plain\n", "unknown cipher"),
+        ];
+        for (text, needle) in cases {
+            let err = parse(text).unwrap_err();
+            assert!(
+                err.contains(needle),
+                "{text}\n=> {err}\n(wanted {needle:?})"
+            );
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+
+    #[test]
+    fn the_toolkits_good_files_start() {
+        for text in [
+            TLS.to_owned(),
+            format!("{TLS}  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca.crt\n"),
+            format!("{TLS}  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  client_allowed_sans: [one, two]\n"),
+            format!("{TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]\n  max_version: TLS12\nhttp_server_config:\n  http2: false\n"),
+            format!("{TLS}  min_version: TLS13\n  curve_preferences: [CurveP521, X25519]\n"),
+            format!("{TLS}  prefer_server_cipher_suites: false\n"),
+            format!("{TLS}  cipher_suites: []\n  curve_preferences: []\n"),
+            "http_server_config:\n  headers:\n    X-Frame-Options: sameorigin\n".to_owned(),
+            "rate_limit:\n  interval: 1s\n  burst: 5\n".to_owned(),
+        ] {
+            assert!(parse(&text).is_ok(), "{text}: {:?}", parse(&text).err());
+        }
+    }
+
+    #[test]
+    fn warnings_say_what_rustls_lacks_in_one_line_each() {
+        let all_ciphers = format!(
+            "{TLS}  cipher_suites:\n{}",
+            go_names::CIPHER_SUITE_NAMES
+                .iter()
+                .map(|n| format!("  - {n}\n"))
+                .collect::<String>()
+        );
+        let web = parse(&all_ciphers).unwrap();
+        assert_eq!(web.warnings.len(), 1, "{:?}", web.warnings);
+        assert!(web.warnings[0]
+            .contains("rustls has no TLS_RSA_WITH_3DES_EDE_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA"));
+        let web = parse(&format!(
+            "{TLS}  min_version: TLS10\n  curve_preferences: [CurveP521, CurveP256]\n"
+        ))
+        .unwrap();
+        assert_eq!(web.warnings.len(), 2, "{:?}", web.warnings);
+        assert!(web.warnings[0].contains("min_version TLS10"));
+        assert!(web.warnings[1].contains("rustls has no CurveP521"));
+        let web = parse(&format!("{TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n")).unwrap();
+        assert_eq!(web.warnings.len(), 1);
+        let web = parse(&format!("{TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA]\nhttp_server_config:\n  http2: false\n")).unwrap();
+        assert!(
+            web.warnings[0].contains("only TLS 1.3 is served"),
+            "{:?}",
+            web.warnings
+        );
+        let web = parse(&format!("{TLS}http_server_config:\n  http2: true\n")).unwrap();
+        assert!(
+            web.warnings[0].contains("served as HTTP/1.1"),
+            "{:?}",
+            web.warnings
+        );
+        assert!(parse("http_server_config:\n  http2: true\n")
             .unwrap()
-            .get_cost();
-        assert_eq!(cost, 4);
+            .warnings
+            .is_empty());
+        assert!(parse(TLS).unwrap().warnings.is_empty());
+        let inline_and_file = format!("{TLS}  cert: x\n");
+        assert!(parse(&inline_and_file).unwrap().warnings[0].contains("cert_file is used"));
     }
 
     #[test]
-    fn a_slow_bcrypt_cost_is_a_warning_and_costs_nothing_at_start() {
-        let base = Path::new("/nonexistent");
-        let fast = bcrypt::hash("pw", 4).unwrap();
-        // Only the cost field changes: parsing the file must not hash at that cost.
-        let slow = fast.replacen("$04$", "$31$", 1);
-        let warnings = |hash: &str| {
-            WebSecurity::parse(&format!("basic_auth_users:\n  u: '{hash}'\n"), base)
-                .unwrap()
-                .warnings
+    fn inline_pem_works_like_files() {
+        let read = |name: &str| std::fs::read_to_string(fixtures().join(name)).unwrap();
+        let indent = |pem: String| {
+            pem.lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
         };
-        assert!(warnings(&fast).is_empty());
-        let slow_warnings = warnings(&slow);
-        assert_eq!(slow_warnings.len(), 1);
+        let text = format!(
+            "tls_server_config:\n  cert: |\n{}  key: |\n{}  client_ca: |\n{}  client_auth_type: RequireAndVerifyClientCert\n",
+            indent(read("server.crt")),
+            indent(read("server.key")),
+            indent(read("ca.crt"))
+        );
+        let web = WebSecurity::parse(&text, Path::new("/nonexistent")).unwrap();
+        assert!(web.tls.is_some());
+        assert!(!format!("{web:?}").contains("PRIVATE KEY"));
+        // A broken inline key is named, never shown.
+        let broken = text.replace(
+            "BEGIN PRIVATE KEY-----\n",
+            "BEGIN PRIVATE KEY-----\n    AAAA-secret-ish\n",
+        );
+        let err = WebSecurity::parse(&broken, Path::new("/nonexistent"))
+            .unwrap_err()
+            .to_string();
         assert!(
-            slow_warnings[0].contains("bcrypt cost 31"),
-            "{slow_warnings:?}"
+            err.contains("tls_server_config.key: ") && !err.contains("secret-ish"),
+            "{err}"
         );
     }
 
     #[test]
-    fn config_errors_are_specific() {
-        let base = Path::new("/nonexistent");
-        let err = |text: &str| WebSecurity::parse(text, base).unwrap_err().to_string();
-        assert!(err("tls_server_config:\n  cert_file: a\n").contains("key_file is required"));
-        assert!(err("basic_auth_users:\n  u: plain\n").contains("not a bcrypt hash"));
-        assert!(err("tls_sever_config: {}\n").contains("unknown field"));
+    fn rate_limit_is_on_only_with_a_positive_interval() {
+        let limiter = |text: &str| parse(text).unwrap().rate_limit.is_some();
+        assert!(limiter("rate_limit:\n  interval: 1s\n  burst: 2\n"));
+        assert!(limiter("rate_limit:\n  interval: 1000000000\n"));
+        assert!(!limiter("rate_limit:\n  interval: 0\n  burst: 2\n"));
+        assert!(!limiter("rate_limit:\n  burst: 2\n"));
+        assert!(!limiter("rate_limit:\n  interval: -1s\n  burst: 2\n"));
+        let web = parse("rate_limit:\n  interval: 1s\n  burst: 0\n").unwrap();
         assert!(
-            err("tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [x]\n")
-                .contains("cipher_suites")
+            web.warnings[0].contains("refuses every request"),
+            "{:?}",
+            web.warnings
         );
-        assert!(
-            err("tls_server_config:\n  cert_file: a\n  key_file: b\n").contains("/nonexistent/a")
-        );
-        assert!(WebSecurity::parse("", base).unwrap().tls.is_none());
-    }
-
-    #[test]
-    fn tls_versions() {
-        assert_eq!(protocol_versions(None, None).unwrap().len(), 2);
-        assert_eq!(protocol_versions(Some("TLS13"), None).unwrap().len(), 1);
-        assert!(protocol_versions(Some("TLS10"), None).is_err());
-        assert!(protocol_versions(Some("TLS13"), Some("TLS12")).is_err());
     }
 }
