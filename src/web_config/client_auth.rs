@@ -125,8 +125,7 @@ pub(super) fn verifier(
         };
         if roots.is_empty() {
             warnings.push(format!(
-                "tls_server_config: {source} holds no usable CA certificate: every client \
-                 certificate is refused"
+                "{source} holds no usable CA certificate: every client certificate is refused"
             ));
             Chain::NoTrustAnchors
         } else {

@@ -70,87 +70,47 @@ pub(super) fn server_config(
         }
         return Ok(None);
     }
-    let resolve = |p: &str| -> PathBuf {
-        let path = Path::new(p);
-        if path.is_absolute() {
-            path.to_owned()
-        } else {
-            base.join(path)
-        }
+    // The certificate and key, both named before either is read (the toolkit's order), then
+    // the client CAs (a missing file is an error whatever the policy).
+    let inline_key = tls
+        .key
+        .as_ref()
+        .map(|k| k.0.as_str())
+        .filter(|k| !k.is_empty());
+    let cert = Pem::pick(
+        "cert",
+        non_empty(&tls.cert_file),
+        non_empty(&tls.cert),
+        warnings,
+    );
+    let key = Pem::pick("key", non_empty(&tls.key_file), inline_key, warnings);
+    let Some(cert) = cert else {
+        return Err("tls_server_config: missing one of cert or cert_file".into());
     };
-    for (file, inline) in [
-        ("cert_file", non_empty(&tls.cert).is_some()),
-        (
-            "key_file",
-            tls.key.as_ref().is_some_and(|k| !k.0.is_empty()),
-        ),
-        ("client_ca_file", non_empty(&tls.client_ca).is_some()),
-    ] {
-        let file_set = match file {
-            "cert_file" => non_empty(&tls.cert_file).is_some(),
-            "key_file" => non_empty(&tls.key_file).is_some(),
-            _ => non_empty(&tls.client_ca_file).is_some(),
-        };
-        if file_set && inline {
-            let field = file.trim_end_matches("_file");
-            warnings.push(format!(
-                "tls_server_config: both {file} and {field} are set; {file} is used and {field} \
-                 ignored (as with the exporter-toolkit)"
-            ));
-        }
-    }
-
-    // The certificate and key, both named before either is read (the toolkit's order).
-    let key_named =
-        non_empty(&tls.key_file).is_some() || tls.key.as_ref().is_some_and(|k| !k.0.is_empty());
-    let cert_named = non_empty(&tls.cert_file).is_some() || non_empty(&tls.cert).is_some();
-    if cert_named && !key_named {
+    let Some(key) = key else {
         return Err("tls_server_config: missing one of key or key_file".into());
-    }
-    let certs = match (non_empty(&tls.cert_file), non_empty(&tls.cert)) {
-        (Some(file), _) => {
-            let path = resolve(file);
-            let pem = read(&path, "cert_file")?;
-            certificates(&pem)
-                .map_err(|e| format!("tls_server_config.cert_file: {}: {e}", path.display()))?
-        }
-        (None, Some(inline)) => {
-            certificates(inline.as_bytes()).map_err(|e| format!("tls_server_config.cert: {e}"))?
-        }
-        (None, None) => return Err("tls_server_config: missing one of cert or cert_file".into()),
     };
-    let key = match (
-        non_empty(&tls.key_file),
-        tls.key.as_ref().filter(|k| !k.0.is_empty()),
-    ) {
-        (Some(file), _) => {
-            let path = resolve(file);
-            let pem = read(&path, "key_file")?;
-            private_key(&pem)
-                .map_err(|e| format!("tls_server_config.key_file: {}: {e}", path.display()))?
-        }
-        (None, Some(inline)) => {
-            private_key(inline.0.as_bytes()).map_err(|e| format!("tls_server_config.key: {e}"))?
-        }
-        (None, None) => return Err("tls_server_config: missing one of key or key_file".into()),
-    };
-
-    // Client CAs and the client auth policy.
-    let cas = match (non_empty(&tls.client_ca_file), non_empty(&tls.client_ca)) {
-        (Some(file), _) => {
-            let path = resolve(file);
-            let pem = read(&path, "client_ca_file")?;
+    let (label, pem) = cert.read(base)?;
+    let certs = certificates(&pem).map_err(|e| format!("tls_server_config.{label}: {e}"))?;
+    let (label, pem) = key.read(base)?;
+    let key = private_key(&pem).map_err(|e| format!("tls_server_config.{label}: {e}"))?;
+    let ca = Pem::pick(
+        "client_ca",
+        non_empty(&tls.client_ca_file),
+        non_empty(&tls.client_ca),
+        warnings,
+    );
+    let cas = match ca {
+        Some(ca) => {
+            let (label, pem) = ca.read(base)?;
             Some(ClientCas {
-                source: format!("client_ca_file {}", path.display()),
+                source: format!("tls_server_config.{label}"),
                 certs: lenient_certificates(&pem),
             })
         }
-        (None, Some(inline)) => Some(ClientCas {
-            source: "client_ca".to_owned(),
-            certs: lenient_certificates(inline.as_bytes()),
-        }),
-        (None, None) => None,
+        None => None,
     };
+
     let auth_name = tls.client_auth_type.as_deref().unwrap_or_default();
     let auth = ClientAuth::parse(auth_name).ok_or_else(|| {
         format!(
@@ -199,17 +159,58 @@ pub(super) fn server_config(
     Ok(Some(Arc::new(config)))
 }
 
-fn read(path: &Path, field: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| {
-        let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_owned(),
-            other => other.to_string(),
+/// Where a PEM comes from: `<name>_file`, relative to the config file, or inline `<name>`.
+enum Pem<'a> {
+    File { name: &'static str, path: &'a str },
+    Inline { name: &'static str, text: &'a str },
+}
+
+impl<'a> Pem<'a> {
+    /// The file wins when both are set, as in the toolkit (with a warning here).
+    fn pick(
+        name: &'static str,
+        file: Option<&'a str>,
+        inline: Option<&'a str>,
+        warnings: &mut Vec<String>,
+    ) -> Option<Pem<'a>> {
+        match (file, inline) {
+            (Some(path), inline) => {
+                if inline.is_some() {
+                    warnings.push(format!(
+                        "tls_server_config: both {name}_file and {name} are set; {name}_file is \
+                         used and {name} ignored (as with the exporter-toolkit)"
+                    ));
+                }
+                Some(Pem::File { name, path })
+            }
+            (None, Some(text)) => Some(Pem::Inline { name, text }),
+            (None, None) => None,
+        }
+    }
+
+    /// The bytes, and the field (with the path) to name in errors about them.
+    fn read(&self, base: &Path) -> Result<(String, Vec<u8>), String> {
+        let (name, path) = match self {
+            Pem::Inline { name, text } => return Ok((name.to_string(), text.as_bytes().to_vec())),
+            Pem::File { name, path } => (name, Path::new(path)),
         };
-        format!(
-            "tls_server_config.{field}: cannot read {}: {reason}",
-            path.display()
-        )
-    })
+        let path: PathBuf = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            base.join(path)
+        };
+        let bytes = std::fs::read(&path).map_err(|e| {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_owned(),
+                other => other.to_string(),
+            };
+            format!(
+                "tls_server_config.{name}_file: cannot read {}: {reason}",
+                path.display()
+            )
+        })?;
+        Ok((format!("{name}_file: {}", path.display()), bytes))
+    }
 }
 
 fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
