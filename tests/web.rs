@@ -164,6 +164,10 @@ impl Client {
             connection.negotiated_cipher_suite().map(|s| s.suite()),
             connection.negotiated_key_exchange_group().map(|g| g.name()),
             connection.alpn_protocol().map(<[u8]>::to_vec),
+            connection
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .map(|c| c.clone().into_owned()),
         );
         let mut request =
             format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
@@ -181,7 +185,13 @@ impl Client {
             Err(e) => format!("request: {e}"),
             Ok(_) => "no HTTP answer".to_owned(),
         })?;
-        (answer.version, answer.suite, answer.group, answer.alpn) = tls_info;
+        (
+            answer.version,
+            answer.suite,
+            answer.group,
+            answer.alpn,
+            answer.server_certificate,
+        ) = tls_info;
         Ok(answer)
     }
 }
@@ -195,6 +205,7 @@ struct Answer {
     suite: Option<CipherSuite>,
     group: Option<NamedGroup>,
     alpn: Option<Vec<u8>>,
+    server_certificate: Option<CertificateDer<'static>>,
 }
 
 impl Answer {
@@ -514,6 +525,53 @@ async fn inline_cert_key_and_client_ca_serve_like_files() {
         .await
         .is_err());
     assert!(!exporter.logs().contains("PRIVATE KEY"));
+}
+
+/// The toolkit reads the certificate files for every connection: a renewal is served at once.
+#[tokio::test]
+async fn renewed_certificate_files_are_served_without_a_restart() {
+    let config = web_config(
+        "renewal",
+        "tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n",
+    );
+    let dir = PathBuf::from(&config).parent().unwrap().to_owned();
+    let install = |name: &str| {
+        std::fs::copy(fixture(&format!("{name}.crt")), dir.join("tls.crt")).unwrap();
+        std::fs::copy(fixture(&format!("{name}.key")), dir.join("tls.key")).unwrap();
+    };
+    let der = |name: &str| CertificateDer::from_pem_file(fixture(name)).unwrap();
+    install("server");
+    let exporter = demo_with(&config);
+    let client = Client::new();
+    let mut first = None;
+    for _ in 0..300 {
+        if let Ok(answer) = client.get(exporter.port, "/-/healthy", &[]).await {
+            first = Some(answer);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let first = first.unwrap_or_else(|| panic!("no HTTPS answer: {}", exporter.logs()));
+    assert_eq!(first.server_certificate, Some(der("server.crt")));
+
+    install("server-renewed");
+    let answer = healthy(&exporter, &client).await.unwrap();
+    assert_eq!(answer.server_certificate, Some(der("server-renewed.crt")));
+    assert!(
+        exporter.log_appears("serving the new certificate").await,
+        "{}",
+        exporter.logs()
+    );
+
+    // A broken renewal leaves the last good certificate in service, with a warning.
+    std::fs::write(dir.join("tls.crt"), "-----BEGIN CERTIFICATE-----\nnope\n").unwrap();
+    let answer = healthy(&exporter, &client).await.unwrap();
+    assert_eq!(answer.server_certificate, Some(der("server-renewed.crt")));
+    assert!(
+        exporter.log_appears("cannot be used yet").await,
+        "{}",
+        exporter.logs()
+    );
 }
 
 #[tokio::test]

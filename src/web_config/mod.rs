@@ -23,7 +23,8 @@
 //!
 //! A file the toolkit refuses is refused (one line naming the field); where rustls lacks what
 //! Go has, what is left is used with a start-up warning. Submodules: [`format`] (the YAML
-//! model), [`tls`] and [`go_names`] (the rustls server config), [`client_auth`] and [`san`]
+//! model), [`tls`] and [`go_names`] (the rustls server config), [`reload`] (renewed
+//! certificate files are served without a restart), [`client_auth`] and [`san`]
 //! (client certificates), [`headers`], [`limiter`] (`rate_limit`), [`basic_auth`].
 
 mod basic_auth;
@@ -32,6 +33,7 @@ mod format;
 mod go_names;
 mod headers;
 mod limiter;
+mod reload;
 mod san;
 mod tls;
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
+use rustls::server::ResolvesServerCert;
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{ServerConfig, SupportedCipherSuite, SupportedProtocolVersion};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -14,6 +16,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use super::client_auth::{self, ClientAuth, ClientCas};
 use super::format::{non_empty, TlsFormat};
 use super::go_names::{self, Suite, TlsVersion, CIPHER_SUITE_NAMES, CURVE_NAMES};
+use super::reload::CertFiles;
 
 /// The names in the file are known (go-yaml fails on them while decoding, before anything
 /// else, whether TLS ends up on or not).
@@ -90,10 +93,25 @@ pub(super) fn server_config(
     let Some(key) = key else {
         return Err("tls_server_config: missing one of key or key_file".into());
     };
-    let (label, pem) = cert.read(base)?;
-    let certs = certificates(&pem).map_err(|e| format!("tls_server_config.{label}: {e}"))?;
-    let (label, pem) = key.read(base)?;
-    let key = private_key(&pem).map_err(|e| format!("tls_server_config.{label}: {e}"))?;
+    let (label, cert_pem, cert_path) = cert.read(base)?;
+    let certs = certificates(&cert_pem).map_err(|e| format!("tls_server_config.{label}: {e}"))?;
+    let (label, key_pem, key_path) = key.read(base)?;
+    let key = private_key(&key_pem).map_err(|e| format!("tls_server_config.{label}: {e}"))?;
+    let certified =
+        CertifiedKey::from_der(certs, key, &aws_lc_rs::default_provider()).map_err(|e| {
+            format!("tls_server_config: the certificate and key do not form a usable pair: {e}")
+        })?;
+    // Files are read again when they change (the toolkit reads them for every connection).
+    let certificate: Arc<dyn ResolvesServerCert> = match (cert_path, key_path) {
+        (Some(cert_path), Some(key_path)) => Arc::new(CertFiles::new(
+            cert_path,
+            key_path,
+            cert_pem,
+            certified,
+            Arc::new(aws_lc_rs::default_provider()),
+        )),
+        _ => Arc::new(SingleCertAndKey::from(certified)),
+    };
     let ca = Pem::pick(
         "client_ca",
         non_empty(&tls.client_ca_file),
@@ -102,7 +120,7 @@ pub(super) fn server_config(
     );
     let cas = match ca {
         Some(ca) => {
-            let (label, pem) = ca.read(base)?;
+            let (label, pem, _) = ca.read(base)?;
             Some(ClientCas {
                 source: format!("tls_server_config.{label}"),
                 certs: lenient_certificates(&pem),
@@ -151,9 +169,7 @@ pub(super) fn server_config(
         Some(verifier) => builder.with_client_cert_verifier(verifier),
         None => builder.with_no_client_auth(),
     };
-    let mut config = builder.with_single_cert(certs, key).map_err(|e| {
-        format!("tls_server_config: the certificate and key do not form a usable pair: {e}")
-    })?;
+    let mut config = builder.with_cert_resolver(certificate);
     config.ignore_client_order = tls.prefer_server_cipher_suites.is_none_or(|p| p.0);
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Some(Arc::new(config)))
@@ -188,10 +204,12 @@ impl<'a> Pem<'a> {
         }
     }
 
-    /// The bytes, and the field (with the path) to name in errors about them.
-    fn read(&self, base: &Path) -> Result<(String, Vec<u8>), String> {
+    /// The field (with the path) to name in errors about them, the bytes, and the file.
+    fn read(&self, base: &Path) -> Result<(String, Vec<u8>, Option<PathBuf>), String> {
         let (name, path) = match self {
-            Pem::Inline { name, text } => return Ok((name.to_string(), text.as_bytes().to_vec())),
+            Pem::Inline { name, text } => {
+                return Ok((name.to_string(), text.as_bytes().to_vec(), None))
+            }
             Pem::File { name, path } => (name, Path::new(path)),
         };
         let path: PathBuf = if path.is_absolute() {
@@ -209,11 +227,15 @@ impl<'a> Pem<'a> {
                 path.display()
             )
         })?;
-        Ok((format!("{name}_file: {}", path.display()), bytes))
+        Ok((
+            format!("{name}_file: {}", path.display()),
+            bytes,
+            Some(path),
+        ))
     }
 }
 
-fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+pub(super) fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("not PEM: {e}"))?;
@@ -231,7 +253,7 @@ fn lenient_certificates(pem: &[u8]) -> Vec<CertificateDer<'static>> {
 }
 
 /// The error says what kind of problem, never a byte of the key.
-fn private_key(pem: &[u8]) -> Result<PrivateKeyDer<'static>, String> {
+pub(super) fn private_key(pem: &[u8]) -> Result<PrivateKeyDer<'static>, String> {
     PrivateKeyDer::from_pem_slice(pem).map_err(|e| {
         let kind = match e {
             rustls_pki_types::pem::Error::NoItemsFound => "no PEM private key block",
