@@ -115,6 +115,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         address = %local,
         tls = config.web.tls.is_some(),
         basic_auth = config.web.auth.is_some(),
+        rate_limit = config.web.rate_limit.is_some(),
         telemetry_path = config.telemetry_path.as_str(),
         version = env!("CARGO_PKG_VERSION"),
         "adobe_status_exporter listening"
@@ -127,6 +128,8 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         metrics,
         max_scrape_wait: config.timeout,
         auth: config.web.auth.clone(),
+        headers: config.web.headers.clone(),
+        rate_limit: config.web.rate_limit.clone(),
     });
     server::serve(
         listener,

@@ -15,8 +15,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::header::{
-    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, AUTHORIZATION, CACHE_CONTROL,
-    CONTENT_ENCODING, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, AUTHORIZATION,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -28,7 +28,7 @@ use tracing::{debug, error, info, warn};
 
 use crate::metrics::{self, ExporterMetrics, Format};
 use crate::refresh::Refresher;
-use crate::web_config::{AuthOutcome, BasicAuth};
+use crate::web_config::{AuthOutcome, BasicAuth, RateLimiter};
 
 /// Prometheus sends its scrape timeout in this header; we answer a little before it.
 const SCRAPE_TIMEOUT_HEADER: &str = "x-prometheus-scrape-timeout-seconds";
@@ -53,6 +53,10 @@ pub struct App {
     pub max_scrape_wait: Duration,
     /// Basic auth from `--web.config.file`, required on every path when set.
     pub auth: Option<Arc<BasicAuth>>,
+    /// `http_server_config.headers` from `--web.config.file`, on every response.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// `rate_limit` from `--web.config.file`: every request takes a token, or gets a 429.
+    pub rate_limit: Option<Arc<RateLimiter>>,
 }
 
 /// Response body: a few shared chunks sent as they are. A `/metrics` answer is the scrape's
@@ -169,8 +173,22 @@ where
     }
 }
 
-/// Route one request. Public so tests can drive it without sockets.
+/// Answer one request: the rate limit, basic auth, the route, then the configured headers
+/// (on every answer, 429 and 401 included). Public so tests can drive it without sockets.
 pub async fn handle<B>(app: &App, req: Request<B>) -> Response<Body> {
+    let mut response = match &app.rate_limit {
+        Some(limiter) if !limiter.allow(std::time::Instant::now()) => {
+            plain(StatusCode::TOO_MANY_REQUESTS, "429 too many requests\n")
+        }
+        _ => route(app, req).await,
+    };
+    for (name, value) in &app.headers {
+        response.headers_mut().insert(name.clone(), value.clone());
+    }
+    response
+}
+
+async fn route<B>(app: &App, req: Request<B>) -> Response<Body> {
     if let Some(auth) = &app.auth {
         let header = req
             .headers()
@@ -442,6 +460,8 @@ mod tests {
             metrics,
             max_scrape_wait: Duration::from_secs(5),
             auth: None,
+            headers: Vec::new(),
+            rate_limit: None,
         }
     }
 

@@ -82,7 +82,7 @@ pub(super) struct Args {
     )]
     pub(super) telemetry_path: String,
 
-    /// Exporter-toolkit style YAML enabling TLS and/or basic auth
+    /// Exporter-toolkit web config (YAML): TLS, client certificates, basic auth, headers, rate limit
     #[arg(long = "web.config.file", value_name = "FILE")]
     pub(super) web_config_file: Option<PathBuf>,
 

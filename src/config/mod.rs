@@ -87,7 +87,8 @@ pub struct Config {
     pub listen_address: String,
     pub telemetry_path: String,
     pub web_config_file: Option<PathBuf>,
-    /// TLS and basic auth from `--web.config.file` (both off without it).
+    /// TLS, client certificates, basic auth, headers and rate limit from `--web.config.file`
+    /// (all off without it).
     pub web: crate::web_config::WebSecurity,
     pub credentials: Arc<Credentials>,
     pub ims_url: Url,
