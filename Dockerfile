@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: a glibc release binary (Debian 12 toolchain) on the distroless Debian 12
-# runtime image, non-root, no shell.
+# runtime image, non-root, no shell. The release workflow (.github/workflows/release.yml) builds
+# it natively for linux/amd64 and linux/arm64. The source label is written from Cargo.toml's
+# repository by scripts/generate_references.py.
 #   docker build --build-arg REVISION="$(git rev-parse --short=12 HEAD)" -t adobe_status_exporter .
 #   docker run --rm -p 10042:10042 adobe_status_exporter --demo
 # Checked without a Docker engine by scripts/check_container.py (hadolint, a replay of the
@@ -39,6 +41,7 @@ ARG REVISION=unknown
 LABEL org.opencontainers.image.title="adobe_status_exporter" \
       org.opencontainers.image.description="Prometheus exporter for the Adobe Status API: incidents and maintenances per Adobe product and service" \
       org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/adobe-status-exporter/adobe_status_exporter" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.base.name="gcr.io/distroless/cc-debian12:nonroot"

@@ -20,9 +20,12 @@ import sys
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))  # for project (the repository URL of Cargo.toml)
+import project  # noqa: E402
+
 DS_REF = {"type": "prometheus", "uid": "${datasource}"}
 RUNBOOK = "docs/runbook.md"
-RUNBOOK_BASE = "https://git.example.com/adobe_status_exporter/blob/main/" + RUNBOOK
+RUNBOOK_BASE = project.load().docs_url(RUNBOOK)
 # Series Prometheus makes itself; not in the exporter's output.
 PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "ALERTS", "ALERTS_FOR_STATE"}
 SEVERITIES = {"critical", "warning", "info"}
