@@ -102,9 +102,16 @@ def check_rules(global_args, stages, help_binary: Path) -> None:
         raise CheckFailed("ENTRYPOINT must be exec form (a JSON array)")
 
     ignore = dockerignore_patterns()
-    for must in ["target/release/x", ".git/HEAD", "client-secret.txt", "deploy/adobe-secret.txt", ".env"]:
+    for must in ["target/release/x", ".git/HEAD", "client-secret.txt", "deploy/adobe-secret.txt", ".env",
+                 "src/client-secret.txt", "crates/x/server.key"]:
         if not ignored(must, ignore):
             raise CheckFailed(f".dockerignore lets {must!r} into the build context")
+    # ...and lets in every source file the build needs, whatever its name.
+    sources = subprocess.check_output(["git", "ls-files", "src", "crates", "Cargo.toml", "Cargo.lock", "build.rs"],
+                                      cwd=ROOT, text=True).split()
+    dropped = [f for f in sources if (f.endswith(".rs") or f.endswith("Cargo.toml")) and ignored(f, ignore)]
+    if dropped:
+        raise CheckFailed(f".dockerignore keeps sources out of the build context: {', '.join(dropped)}")
     print(f"ok: rules (USER {users[-1]}, EXPOSE {port}, ENTRYPOINT {entrypoint}, Rust {toolchain})")
 
 
