@@ -171,7 +171,8 @@ impl StatusClient {
             let token = self.token().await?;
             answer = self.send(api, &token).await?;
             if answer.status == StatusCode::UNAUTHORIZED {
-                self.parts.tokens.invalidate(&token).await;
+                // The token is brand new: the 401 is not about it. Dropping it would make the
+                // calls running alongside, already retrying with it, fetch yet another one.
                 return Err(FetchErrorKind::Unauthorized {
                     detail: detail(&answer.body),
                 });

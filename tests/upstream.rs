@@ -325,6 +325,27 @@ async fn persistent_401_fails_as_auth_after_one_retry() {
 }
 
 #[tokio::test]
+async fn a_persistent_401_on_parallel_calls_costs_one_reauth_per_refresh() {
+    let f = fixture().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events/scheduled"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&f.server)
+        .await;
+    mount_adobe(&f.server, Some(ResponseTemplate::new(401))).await;
+    for _ in 0..3 {
+        let body = scrape(&f).await;
+        assert!(body.contains("adobe_status_up 0"), "{body}");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 6);
+    // The first token, then one re-auth per refresh that both retries share: the token kept
+    // after the second 401 is the one the next refresh starts with (dropping it cost a second
+    // IMS request per refresh).
+    assert_eq!(requests_to(&f.server, "/ims/token/v3").await, 4);
+}
+
+#[tokio::test]
 async fn forbidden_is_reported_without_retrying() {
     let f = fixture().await;
     mount_adobe(
