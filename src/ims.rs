@@ -151,8 +151,9 @@ impl TokenCache {
                 return Ok(cached.token.clone());
             }
         }
-        // A new secret in the file deserves a try now, not after the back-off meant for the old.
-        if state.retry_at.is_some() && self.credentials.client_secret.reload() == Reload::Changed {
+        // Read the secret file once per token attempt (about daily; rotation needs no restart).
+        // A new secret deserves a try now, not after the back-off meant for the old one.
+        if self.credentials.client_secret.reload() == Reload::Changed {
             state.retry_at = None;
         }
         if let Some((retry_at, last)) = &state.retry_at {
@@ -236,8 +237,6 @@ impl TokenCache {
     }
 
     async fn request(&self) -> Result<(SecretString, Duration), TokenError> {
-        // Read the secret file for every token request (about daily): rotation needs no restart.
-        self.credentials.client_secret.reload();
         let secret = self.credentials.client_secret.current();
         let form = [
             ("grant_type", "client_credentials"),

@@ -50,8 +50,6 @@ pub enum FetchErrorKind {
     #[error("{0}")]
     Network(String),
     #[error("{0}")]
-    Parse(String),
-    #[error("{0}")]
     Body(#[source] BodyError),
 }
 
@@ -97,7 +95,6 @@ impl FetchError {
                 FailureReason::Throttled
             }
             FetchErrorKind::Http { .. } => FailureReason::Http,
-            FetchErrorKind::Parse(_) => FailureReason::Parse,
             FetchErrorKind::Timeout => FailureReason::Timeout,
             FetchErrorKind::Network(_) => FailureReason::Network,
             FetchErrorKind::Body(source) => match source {

@@ -133,10 +133,6 @@ pub struct Exposition {
 }
 
 impl Exposition {
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     fn families(&self) -> Bytes {
         self.snapshot
             .as_ref()
