@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from testlib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, check_serves, free_port, running,
+from testlib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, Checks, check_serves, free_port, running,
                      runtime_stage_values, simulator, upstream_flags)
 
 K8S = ROOT / "deploy" / "kubernetes"
@@ -42,15 +42,8 @@ COMPOSE = ROOT / "deploy" / "compose"
 SYSTEMD = ROOT / "deploy" / "systemd"
 BIN_DIR = Path(sys.executable).parent  # the venv with kubernetes-validate and check-jsonschema
 
-failures: list[str] = []
-
-
-def check(ok: bool, what: str, detail: str = "") -> None:
-    if ok:
-        print(f"ok: {what}")
-    else:
-        failures.append(f"{what}{': ' + detail if detail else ''}")
-        print(f"FAIL: {what}{': ' + detail if detail else ''}")
+# Every check prints its line; the failures are in check.failures.
+check = Checks()
 
 
 def load_all(path: Path) -> list[dict]:
@@ -378,10 +371,10 @@ def main() -> int:
                 run()
             except (CheckFailed, subprocess.CalledProcessError, KeyError, ValueError, StopIteration) as e:
                 check(False, f"{name}: check could not finish", f"{type(e).__name__}: {e}")
-    print(f"deploy: {len(failures)} failed")
-    for f in failures:
+    print(f"deploy: {len(check.failures)} failed")
+    for f in check.failures:
         print(f"  FAIL {f}")
-    return 1 if failures else 0
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

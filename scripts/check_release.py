@@ -36,7 +36,7 @@ import yaml
 import generate_kubernetes
 import generate_references
 import project
-from testlib import ROOT, CheckFailed, dockerfile_stages, runtime_stage_values
+from testlib import ROOT, CheckFailed, Checks, dockerfile_stages, runtime_stage_values
 
 BIN_DIR = Path(sys.executable).parent  # the venv: check-jsonschema, zizmor, shellcheck
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -59,16 +59,8 @@ UNSCANNED = {"Cargo.lock", "fuzz/Cargo.lock", "LICENSE"}
 CARGO_BUILTINS = {"build", "check", "clippy", "doc", "fetch", "fmt", "install", "metadata", "run", "test",
                   "tree", "update"}
 
-failures: list[str] = []
-
-
-def check(ok: bool, what: str, detail: str = "") -> bool:
-    if ok:
-        print(f"ok: {what}")
-    else:
-        failures.append(f"{what}{': ' + detail if detail else ''}")
-        print(f"FAIL: {what}{': ' + detail if detail else ''}")
-    return ok
+# Every check prints its line; the failures are in check.failures.
+check = Checks()
 
 
 def git(*args: str) -> str | None:
@@ -335,9 +327,9 @@ def main() -> int:
                 section()
             except (CheckFailed, OSError, KeyError, yaml.YAMLError) as e:
                 check(False, f"{name}: could not finish", f"{type(e).__name__}: {e}")
-    if failures:
-        print(f"\n{len(failures)} release check(s) failed:", file=sys.stderr)
-        for f in failures:
+    if check.failures:
+        print(f"\n{len(check.failures)} release check(s) failed:", file=sys.stderr)
+        for f in check.failures:
             print(f"  {f}", file=sys.stderr)
         return 1
     return 0

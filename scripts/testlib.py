@@ -36,6 +36,21 @@ class CheckFailed(Exception):
     pass
 
 
+class Checks:
+    """A script's checks: each prints `ok: what` or `FAIL: what: detail`; failures are kept."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+
+    def __call__(self, ok: bool, what: str, detail: str = "") -> bool:
+        if ok:
+            print(f"ok: {what}")
+        else:
+            self.failures.append(f"{what}{': ' + detail if detail else ''}")
+            print(f"FAIL: {what}{': ' + detail if detail else ''}")
+        return ok
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
