@@ -50,10 +50,10 @@ struct GateState {
     in_flight: Option<watch::Receiver<bool>>,
 }
 
-/// State only the (single) running refresh touches.
+/// State only the (single) running refresh touches. The registry is kept in derived form only
+/// (one shared table per part): a part's parsed answer is dropped once its table is built.
 #[derive(Debug, Default)]
 struct RegistryCache {
-    parts: RegistryParts,
     derived: Arc<Registry>,
     /// Per registry API: last success and last attempt.
     times: HashMap<Api, PartTimes>,
@@ -63,6 +63,13 @@ struct RegistryCache {
 struct PartTimes {
     fetched_at: Option<Instant>,
     tried_at: Option<Instant>,
+}
+
+/// One registry API's answer, parsed into a part of its own (the other parts absent).
+fn parse_part(api: Api, body: &[u8]) -> Result<RegistryParts, String> {
+    let mut fresh = RegistryParts::default();
+    pipeline::parse_registry_part(&mut fresh, api, body).map_err(|e| e.to_string())?;
+    Ok(fresh)
 }
 
 /// A registry part that failed is retried after this long (or the registry interval, if
@@ -363,26 +370,21 @@ impl Refresher {
         }
         let answers = join_all(due.iter().map(|api| self.client.fetch(*api))).await;
         let mut errors = Vec::new();
-        let mut changed = false;
         let mut products_fresh = false;
         for (api, answer) in due.into_iter().zip(answers) {
             cache.times.entry(api).or_default().tried_at = Some(now);
             // A part is replaced only when its answer parses; the others keep their last good copy.
-            let stored = answer.map_err(|e| e.to_string()).and_then(|body| {
-                pipeline::parse_registry_part(&mut cache.parts, api, &body)
-                    .map_err(|e| e.to_string())
-            });
-            match stored {
-                Ok(()) => {
+            match answer
+                .map_err(|e| e.to_string())
+                .and_then(|body| parse_part(api, &body))
+            {
+                Ok(fresh) => {
+                    cache.derived = Arc::new(cache.derived.updated(&fresh));
                     cache.times.entry(api).or_default().fetched_at = Some(Instant::now());
-                    changed = true;
                     products_fresh |= api == Api::Products;
                 }
                 Err(error) => errors.push(error),
             }
-        }
-        if changed {
-            cache.derived = Arc::new(Registry::build(&cache.parts));
         }
         // The product list is what names and services come from.
         if products_fresh {

@@ -268,7 +268,7 @@ impl Builder<'_> {
             let Some(incident_id) = &incident_id else {
                 continue;
             };
-            let title = title_from_history(&product.history, &registry.incident_titles, None);
+            let title = title_from_history(&product.history, &registry.titles().incident, None);
             let started = product.started_on.or_else(|| {
                 product
                     .history
@@ -358,7 +358,7 @@ impl Builder<'_> {
             };
             let title = title_from_history(
                 &product.history,
-                &self.registry.maintenance_titles,
+                &self.registry.titles().maintenance,
                 Some((start, end)),
             );
             self.snapshot.maintenances.push(MaintenanceSeries {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::model::{parse_list, parse_object};
+use std::sync::Arc;
 
 const NOW: f64 = 1_800_000_000.0;
 
@@ -377,4 +378,49 @@ fn unknown_title_tokens_of_ongoing_events_are_noticed() {
         &scheduled,
         NOW
     ));
+}
+
+#[test]
+fn updating_one_part_rebuilds_it_and_shares_the_others() {
+    let full = registry();
+    let regions = parse_list("regions", br#"[{"id":"EMEA","name":"Europa"}]"#).unwrap();
+    let updated = full.updated(&RegistryParts {
+        regions: Some(regions),
+        ..RegistryParts::default()
+    });
+    // The new part replaces the old one as a whole.
+    assert_eq!(updated.region_name("EMEA"), Some("Europa"));
+    assert_eq!(updated.region_name("APAC"), None);
+    // The other parts are the very same tables, not copies.
+    assert!(Arc::ptr_eq(&full.products, &updated.products));
+    assert_eq!(
+        updated.cloud_of("503462"),
+        ("503461".to_owned(), "Adobe Experience Cloud".to_owned())
+    );
+    assert!(updated.knows_title("t1", false));
+    assert!(updated.knows_title("m1", true));
+    // An empty update changes nothing; building from nothing knows nothing.
+    let same = updated.updated(&RegistryParts::default());
+    assert_eq!(same.region_name("EMEA"), Some("Europa"));
+    assert!(Arc::ptr_eq(&same.products, &updated.products));
+    let empty = Registry::build(&RegistryParts::default());
+    assert!(empty.products.is_empty());
+    assert_eq!(empty.region_name("EMEA"), None);
+    assert!(!empty.knows_title("t1", false));
+}
+
+#[test]
+fn titles_prefer_english_then_the_first_catalogue() {
+    let messages = parse_list(
+        "messages",
+        br#"[{"languageCode":"fr","incidentMessages":{"t1":{"textMessage":"Probl\u00e8me"},"t2":{"textMessage":"Seulement"}}},
+             {"languageCode":"en-US","incidentMessages":{"t1":{"textMessage":"Problem"}}}]"#,
+    )
+    .unwrap();
+    let registry = Registry::build(&RegistryParts {
+        messages: Some(messages),
+        ..RegistryParts::default()
+    });
+    assert_eq!(registry.titles().incident["t1"], "Problem");
+    assert_eq!(registry.titles().incident["t2"], "Seulement");
 }
