@@ -50,6 +50,11 @@ impl Segment {
     pub fn deflated_len(&self) -> usize {
         self.deflated.len()
     }
+
+    /// The deflated bytes (shared, not copied).
+    pub fn deflated(&self) -> Bytes {
+        self.deflated.clone()
+    }
 }
 
 /// One gzip member of `head`, then `middle`'s input, then `tail`, as three chunks to send in

@@ -15,7 +15,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::{Registry as PromRegistry, Unit};
 
-use super::exposition::ScrapeView;
+use super::exposition::{ScrapeCache, ScrapeView};
 use super::single_gauge;
 use super::PREFIX;
 use crate::upstream::{Api, FailureReason};
@@ -49,6 +49,9 @@ pub struct ExporterMetrics {
     refresh_failures: Family<ReasonLabels, Counter>,
     /// f64 bits of the cached token's expiry (Unix seconds); 0 = no token yet.
     token_expiry: AtomicU64,
+    /// Bumped after every change above: scrapes reuse their encoded pieces while it stays put.
+    generation: AtomicU64,
+    pub(super) scrape_cache: ScrapeCache,
 }
 
 impl Default for ExporterMetrics {
@@ -114,6 +117,8 @@ impl ExporterMetrics {
             throttled,
             refresh_failures,
             token_expiry: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            scrape_cache: ScrapeCache::default(),
         }
     }
 
@@ -132,6 +137,7 @@ impl ExporterMetrics {
         if status == Some(429) {
             self.throttled.inc();
         }
+        self.changed();
     }
 
     pub fn refresh_failed(&self, reason: FailureReason) {
@@ -140,11 +146,23 @@ impl ExporterMetrics {
                 reason: reason.label(),
             })
             .inc();
+        self.changed();
     }
 
     pub fn set_token_expiry(&self, unix_seconds: f64) {
         self.token_expiry
             .store(unix_seconds.to_bits(), Ordering::Relaxed);
+        self.changed();
+    }
+
+    /// After a change is complete (Release): a scrape that reads the new generation (Acquire)
+    /// and encodes then sees the change.
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     pub(super) fn token_expiry(&self) -> Option<f64> {

@@ -1,10 +1,11 @@
 //! The exposition a scrape answers with: the snapshot's series encoded once per refresh
 //! ([`EncodedSnapshot`], plain and pre-deflated; the text format derived from it on first use),
 //! and per scrape the health gauges and counters around them ([`Exposition`]), served as
-//! shared chunks so a scrape never copies the series.
+//! shared chunks so a scrape never copies the series. Those per-scrape pieces, and their gzip,
+//! are reused by the next scrapes while nothing they show has changed ([`ScrapeCache`]).
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use bytes::Bytes;
 use prometheus_client::registry::Registry as PromRegistry;
@@ -127,9 +128,81 @@ pub struct ScrapeView {
 #[derive(Debug, Clone)]
 pub struct Exposition {
     format: Format,
-    head: Bytes,
     snapshot: Option<Arc<EncodedSnapshot>>,
+    pieces: Arc<ScrapePieces>,
+}
+
+/// The per-scrape head and tail, and the same deflated (made on the first gzip scrape): shared
+/// by every scrape with the same [`PiecesKey`].
+#[derive(Debug)]
+struct ScrapePieces {
+    key: PiecesKey,
+    head: Bytes,
     tail: Bytes,
+    /// The gzip member's first and last chunks around the snapshot's deflated series. The
+    /// middle is not kept here: a cached entry must not hold an old snapshot's bytes.
+    gzip: OnceLock<(Bytes, Bytes)>,
+}
+
+/// Everything the head and tail are made of. Equal keys give byte-identical pieces.
+#[derive(Debug)]
+struct PiecesKey {
+    format: Format,
+    /// [`ExporterMetrics::generation`], read before encoding.
+    generation: u64,
+    /// Weak: a cache entry never keeps a snapshot alive, and while the weak reference exists
+    /// no other snapshot can take its address.
+    snapshot: Option<Weak<EncodedSnapshot>>,
+    up: bool,
+    last_success: Option<u64>,
+    registry_success: Option<u64>,
+}
+
+impl PiecesKey {
+    fn new(metrics: &ExporterMetrics, view: &ScrapeView, format: Format) -> PiecesKey {
+        PiecesKey {
+            format,
+            generation: metrics.generation(),
+            snapshot: view.snapshot.as_ref().map(Arc::downgrade),
+            up: view.up,
+            last_success: view.last_success_unix.map(f64::to_bits),
+            registry_success: view.registry_last_success_unix.map(f64::to_bits),
+        }
+    }
+
+    fn same(&self, other: &PiecesKey) -> bool {
+        let same_snapshot = match (&self.snapshot, &other.snapshot) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.ptr_eq(b),
+            _ => false,
+        };
+        same_snapshot
+            && self.format == other.format
+            && self.generation == other.generation
+            && self.up == other.up
+            && self.last_success == other.last_success
+            && self.registry_success == other.registry_success
+    }
+}
+
+/// The last scrape's pieces per format. Between two refreshes nearly every scrape finds its
+/// pieces here: it encodes nothing and deflates nothing, it only shares bytes.
+#[derive(Debug, Default)]
+pub(super) struct ScrapeCache {
+    last: Mutex<Vec<Arc<ScrapePieces>>>,
+}
+
+impl ScrapeCache {
+    fn get(&self, key: &PiecesKey) -> Option<Arc<ScrapePieces>> {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.iter().find(|p| p.key.same(key)).map(Arc::clone)
+    }
+
+    fn put(&self, pieces: &Arc<ScrapePieces>) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.retain(|p| p.key.format != pieces.key.format);
+        last.push(Arc::clone(pieces));
+    }
 }
 
 impl Exposition {
@@ -141,12 +214,17 @@ impl Exposition {
     }
 
     pub fn chunks(&self) -> impl Iterator<Item = Bytes> {
-        [self.head.clone(), self.families(), self.tail.clone()]
-            .into_iter()
-            .filter(|c| !c.is_empty())
+        [
+            self.pieces.head.clone(),
+            self.families(),
+            self.pieces.tail.clone(),
+        ]
+        .into_iter()
+        .filter(|c| !c.is_empty())
     }
 
-    /// The same text as one gzip member, sharing the snapshot's pre-deflated series.
+    /// The same text as one gzip member, sharing the snapshot's pre-deflated series (and the
+    /// deflated head and tail of earlier scrapes with the same pieces).
     pub fn gzip_chunks(&self) -> Result<[Bytes; 3], EncodeError> {
         let empty = gzip::Segment::default();
         let middle = match &self.snapshot {
@@ -157,7 +235,13 @@ impl Exposition {
                 .as_ref()
                 .ok_or(EncodeError::NoGzip)?,
         };
-        Ok(gzip::member(&self.head, middle, &self.tail)?)
+        if let Some((first, last)) = self.pieces.gzip.get() {
+            return Ok([first.clone(), middle.deflated(), last.clone()]);
+        }
+        let [first, middle, last] = gzip::member(&self.pieces.head, middle, &self.pieces.tail)?;
+        // A concurrent scrape may have set the same bytes first; either copy is right.
+        let _ = self.pieces.gzip.set((first.clone(), last.clone()));
+        Ok([first, middle, last])
     }
 
     pub fn len(&self) -> usize {
@@ -178,15 +262,24 @@ impl Exposition {
     }
 }
 
-/// Encode one scrape's exposition in `format` around the snapshot's pre-encoded series.
+/// Encode one scrape's exposition in `format` around the snapshot's pre-encoded series, or
+/// reuse the last scrape's pieces when they would come out the same.
 pub fn encode(
     metrics: &Arc<ExporterMetrics>,
     view: ScrapeView,
     format: Format,
 ) -> Result<Exposition, EncodeError> {
+    let key = PiecesKey::new(metrics, &view, format);
+    let snapshot = view.snapshot.clone();
+    if let Some(pieces) = metrics.scrape_cache.get(&key) {
+        return Ok(Exposition {
+            format,
+            snapshot,
+            pieces,
+        });
+    }
     let mut head = String::with_capacity(1024);
     let mut health = PromRegistry::with_prefix(PREFIX);
-    let snapshot = view.snapshot.clone();
     health.register_collector(Box::new(HealthCollector {
         view,
         metrics: Arc::clone(metrics),
@@ -200,10 +293,16 @@ pub fn encode(
         head = openmetrics_to_text(&head);
         tail = openmetrics_to_text(&tail);
     }
+    let pieces = Arc::new(ScrapePieces {
+        key,
+        head: Bytes::from(head),
+        tail: Bytes::from(tail),
+        gzip: OnceLock::new(),
+    });
+    metrics.scrape_cache.put(&pieces);
     Ok(Exposition {
         format,
-        head: Bytes::from(head),
         snapshot,
-        tail: Bytes::from(tail),
+        pieces,
     })
 }

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use super::*;
 use crate::model::{parse_list, parse_object};
 use crate::snapshot::{derive, Registry, RegistryParts, Watch};
@@ -295,4 +297,77 @@ fn text_scrapes_share_bytes_derived_once_and_gzip_to_the_same_text() {
     )
     .unwrap();
     assert_eq!(decoded, first.to_text());
+}
+
+fn gunzip(chunks: &[Bytes]) -> String {
+    let joined = chunks.concat();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(joined.as_slice()),
+        &mut text,
+    )
+    .unwrap();
+    text
+}
+
+#[test]
+fn unchanged_scrapes_share_their_pieces_and_any_change_encodes_anew() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
+    let view = |up| ScrapeView {
+        snapshot: Some(Arc::clone(&encoded)),
+        up,
+        last_success_unix: Some(NOW),
+        registry_last_success_unix: Some(NOW),
+    };
+    let pointers = |e: &Exposition| e.chunks().map(|c| c.as_ptr()).collect::<Vec<_>>();
+    let first = encode(&metrics, view(true), Format::OpenMetrics1).unwrap();
+    let first_gzip = first.gzip_chunks().unwrap();
+    // Same state: the very same bytes, plain and deflated.
+    let second = encode(&metrics, view(true), Format::OpenMetrics1).unwrap();
+    assert_eq!(pointers(&first), pointers(&second));
+    let second_gzip = second.gzip_chunks().unwrap();
+    for (a, b) in first_gzip.iter().zip(&second_gzip) {
+        assert_eq!(a.as_ptr(), b.as_ptr());
+    }
+    assert_eq!(gunzip(&second_gzip), second.to_text());
+    // Another format has pieces of its own.
+    let text = encode(&metrics, view(true), Format::Text).unwrap();
+    assert!(!text.to_text().contains("# EOF"));
+    // A counter that moved is in the next scrape, plain and gzip.
+    metrics.observe_request(Api::Scheduled, Some(503), Duration::from_millis(5));
+    let counted = encode(&metrics, view(true), Format::OpenMetrics1).unwrap();
+    let line = "adobe_status_upstream_requests_total{api=\"scheduled\",code=\"503\"} 1";
+    assert!(has_line(&counted.to_text(), line));
+    assert!(has_line(&gunzip(&counted.gzip_chunks().unwrap()), line));
+    // So is a change of health, and of the token's expiry.
+    let down = encode(&metrics, view(false), Format::OpenMetrics1).unwrap();
+    assert!(has_line(&down.to_text(), "adobe_status_up 0"));
+    metrics.set_token_expiry(NOW + 60.0);
+    let token = encode(&metrics, view(false), Format::OpenMetrics1).unwrap();
+    assert!(token
+        .to_text()
+        .contains("adobe_status_token_expiry_timestamp_seconds "));
+}
+
+#[test]
+fn cached_pieces_never_keep_an_old_snapshot_alive() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    let view = |snapshot: &Arc<EncodedSnapshot>| ScrapeView {
+        snapshot: Some(Arc::clone(snapshot)),
+        up: true,
+        last_success_unix: Some(NOW),
+        registry_last_success_unix: None,
+    };
+    let old = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
+    let weak = Arc::downgrade(&old);
+    let scrape = encode(&metrics, view(&old), Format::OpenMetrics1).unwrap();
+    scrape.gzip_chunks().unwrap();
+    drop((scrape, old));
+    assert!(weak.upgrade().is_none());
+    // A new snapshot gets pieces of its own, around its own series.
+    let new = Arc::new(EncodedSnapshot::new(&Arc::new(Snapshot::default())).unwrap());
+    let scrape = encode(&metrics, view(&new), Format::OpenMetrics1).unwrap();
+    assert!(!scrape.to_text().contains("adobe_status_product_info"));
+    assert!(!gunzip(&scrape.gzip_chunks().unwrap()).contains("adobe_status_product_info"));
 }
