@@ -98,13 +98,12 @@ class Bench:
         return [self.binary, f"--adobe.client-id={DEMO_CLIENT_ID}", *upstream_flags(sim_base),
                 f"--web.listen-address=127.0.0.1:{port}", *flags]
 
-    def exporter(self, sim_base, min_interval="1h", extra=()):
+    def exporter(self, sim_base, min_interval="1h", extra=(), binary=None, name="exporter"):
         port = free_port()
-        proc = self.procs.start(
-            "exporter",
-            self.exporter_command(sim_base, port, f"--status.min-interval={min_interval}", *extra),
-            env={**EXPORTER_ENV, "RUST_LOG": "warn"},
-        )
+        command = self.exporter_command(sim_base, port, f"--status.min-interval={min_interval}", *extra)
+        if binary:
+            command[0] = binary
+        proc = self.procs.start(name, command, env={**EXPORTER_ENV, "RUST_LOG": "warn"})
         url = f"http://127.0.0.1:{port}"
         wait_ok(url + "/-/ready", "exporter", proc)
         return proc, url
@@ -131,7 +130,11 @@ def wrk(url, connections, duration, headers=()):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     transfer = re.search(r"Transfer/sec:\s+(\S+)", out).group(1)
+    latency_max = parse_ms(re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M).group(1))
+    timeouts = re.search(r"timeout (\d+)", socket_errors.group(1)) if socket_errors else None
     return {
+        "max": latency_max,
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
         "rps": rps,
         "p50": parse_ms(lat["50"]),
         "p99": parse_ms(lat["99"]),
@@ -145,7 +148,9 @@ def count_series(body):
     return sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
 
 
-def nginx(workdir, body):
+def nginx(workdir, body, workers=2, sendfile=True, gzipped=None, name="nginx"):
+    """An nginx config serving `body` at /metrics (and `gzipped`, the same text gzipped, to
+    clients that accept gzip: gzip_static, so nothing is compressed per request)."""
     root = os.path.join(workdir, "www")
     os.makedirs(root, exist_ok=True)
     # nginx workers drop privileges: the files must be world-readable.
@@ -153,19 +158,23 @@ def nginx(workdir, body):
     os.chmod(root, 0o755)
     with open(os.path.join(root, "metrics"), "wb") as f:
         f.write(body)
+    if gzipped is not None:
+        with open(os.path.join(root, "metrics.gz"), "wb") as f:
+            f.write(gzipped)
     port = free_port()
-    conf = os.path.join(workdir, "nginx.conf")
+    conf = os.path.join(workdir, f"{name}.conf")
     with open(conf, "w") as f:
         f.write(f"""
-worker_processes 2;
+worker_processes {workers};
 daemon off;
-pid {workdir}/nginx.pid;
+pid {workdir}/{name}.pid;
 error_log {workdir}/nginx-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
-  sendfile on;
+  sendfile {"on" if sendfile else "off"};
   tcp_nopush on;
+  gzip_static {"on" if gzipped is not None else "off"};
   keepalive_requests 1000000;
   client_body_temp_path {workdir}/nginx-tmp;
   proxy_temp_path {workdir}/nginx-tmp;
@@ -227,6 +236,112 @@ def warm(b, out):
     exporter_rss = rss_mib(exporter)
     out.append(f"Exporter RSS after the warm runs: {exporter_rss:.1f} MiB.\n")
     b.procs.stop_all()
+
+
+# The nginx configurations tried in every matrix cell; each cell's anchor is the best of them.
+NGINX_CONFIGS = [(workers, sendfile) for workers in (1, 2) for sendfile in (True, False)]
+MATRIX_BODIES = ("small", "1x", "10x")
+MATRIX_CONNS = (1, 16, 128)
+# A cell stalls when a request waits this long (a scrape of a 1.3 MB body takes ~1 ms).
+STALL_MS = 1000
+SMALL_PRODUCTS = 3
+
+
+def nginx_name(workers, sendfile):
+    return f"nginx {workers}w sendfile {'on' if sendfile else 'off'}"
+
+
+def scrape_bytes(url, gzip):
+    """The raw body the exporter sends to a Prometheus scrape (gzip: still compressed)."""
+    headers = {"Accept": SCRAPE_ACCEPT}
+    if gzip:
+        headers["Accept-Encoding"] = "gzip"
+    response = request(url, headers=headers)
+    if gzip and response.headers.get("Content-Encoding") != "gzip":
+        sys.exit(f"{url} did not answer gzip")
+    return response.body
+
+
+def small_flags(b):
+    """`--adobe.product-id` for the first few products of the 1x catalogue."""
+    sim, sim_base = b.simulator(1)
+    _, url = b.exporter(sim_base, name="exporter-probe")
+    ids = re.findall(r'^adobe_status_product_info\{product_id="([^"]+)"', get(url + "/metrics").decode(), re.M)
+    b.procs.stop_all()
+    return [f"--adobe.product-id={','.join(ids[:SMALL_PRODUCTS])}"]
+
+
+def matrix(b, out, baseline=None, bodies=MATRIX_BODIES, conns_list=MATRIX_CONNS):
+    """Every body size x plain/gzip x keep-alive/new connection x connection count, the exporter
+    (and `baseline`, an older binary, side by side) against the best of NGINX_CONFIGS."""
+    exporters = [("exporter", b.binary)] + ([("baseline", baseline)] if baseline else [])
+    cells = []
+    for body_name in bodies:
+        flags = small_flags(b) if body_name == "small" else []
+        sim, sim_base = b.simulator(10 if body_name == "10x" else 1)
+        urls = {}
+        for name, binary in exporters:
+            _, url = b.exporter(sim_base, extra=flags, binary=binary, name=name)
+            urls[name] = url + "/metrics"
+        plain = scrape_bytes(urls["exporter"], gzip=False)
+        gzipped = scrape_bytes(urls["exporter"], gzip=True)
+        for workers, sendfile in NGINX_CONFIGS:
+            name = nginx_name(workers, sendfile).replace(" ", "-")
+            conf, nginx_url = nginx(b.workdir, plain, workers, sendfile, gzipped, name=name)
+            process = b.procs.start(name, ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
+            wait_ok(nginx_url, name, process)
+            urls[nginx_name(workers, sendfile)] = nginx_url
+        print(f"  {body_name}: {len(plain)} bytes, gzip {len(gzipped)}", file=sys.stderr, flush=True)
+        for encoding in ("plain", "gzip"):
+            for mode in ("keep-alive", "close"):
+                for conns in conns_list:
+                    headers = [f"Accept: {SCRAPE_ACCEPT}"]
+                    if encoding == "gzip":
+                        headers.append("Accept-Encoding: gzip")
+                    if mode == "close":
+                        headers.append("Connection: close")
+                    results = {name: wrk(url, conns, b.duration, headers) for name, url in urls.items()}
+                    cells.append({"body": body_name, "bytes": len(plain if encoding == "plain" else gzipped),
+                                  "encoding": encoding, "mode": mode, "conns": conns, "results": results})
+        b.procs.stop_all()
+
+    out.append("## Body sizes and connection counts (matrix)\n")
+    out.append(f"wrk {b.duration} s per target and cell (2 threads, 1 at 1 connection), every target asked like "
+               "Prometheus asks (`Accept` of testlib.SCRAPE_ACCEPT, plus `Accept-Encoding: gzip` in gzip cells; "
+               "`Connection: close` for a new connection per request). nginx: "
+               + ", ".join(nginx_name(w, s) for w, s in NGINX_CONFIGS)
+               + ", all with `gzip_static on` serving the exporter's own gzip bytes; best = most req/s. "
+               f"Stall: a request over {STALL_MS} ms or a wrk timeout.\n")
+    head = "| body | bytes | enc | conn | conns | exporter req/s | p50 ms | best nginx req/s | p50 ms | exporter/nginx |"
+    rule = "|---|---:|---|---|---:|---:|---:|---:|---:|---:|"
+    if baseline:
+        head += " baseline req/s | p50 ms | exporter/baseline |"
+        rule += "---:|---:|---:|"
+    head += " best nginx config | stall |"
+    rule += "---|---|"
+    out.append(head)
+    out.append(rule)
+    for cell in cells:
+        r = cell["results"]
+        best = max((nginx_name(w, s) for w, s in NGINX_CONFIGS), key=lambda n: r[n]["rps"])
+        e, n = r["exporter"], r[best]
+        row = (f"| {cell['body']} | {cell['bytes']} | {cell['encoding']} | {cell['mode']} | {cell['conns']} | "
+               f"{e['rps']:.0f} | {e['p50']:.3f} | {n['rps']:.0f} | {n['p50']:.3f} | {e['rps'] / n['rps']:.0%} |")
+        if baseline:
+            base = r["baseline"]
+            row += f" {base['rps']:.0f} | {base['p50']:.3f} | {e['rps'] / base['rps']:.2f}x |"
+        stalls = [name for name, x in r.items() if x["max"] >= STALL_MS or x["timeouts"]]
+        row += f" {best.removeprefix('nginx ')} | {', '.join(stalls) or 'none'} |"
+        out.append(row)
+    out.append("")
+    out.append("Every nginx configuration, req/s:\n")
+    out.append("| body | enc | conn | conns | " + " | ".join(nginx_name(w, s) for w, s in NGINX_CONFIGS) + " |")
+    out.append("|---|---|---|---:|" + "---:|" * len(NGINX_CONFIGS))
+    for cell in cells:
+        r = cell["results"]
+        out.append(f"| {cell['body']} | {cell['encoding']} | {cell['mode']} | {cell['conns']} | "
+                   + " | ".join(f"{r[nginx_name(w, s)]['rps']:.0f}" for w, s in NGINX_CONFIGS) + " |")
+    out.append("")
 
 
 def histogram_mean(body, api):
@@ -298,10 +413,13 @@ def economy(b, out, duration):
     out.append("")
 
 
-def footprint(b, out, duration):
+def footprint(b, out, duration, baseline=None, scales=(1, 10, 100)):
     out.append("## Footprint\n")
     size = os.path.getsize(b.binary)
     out.append(f"Release binary (LTO, strip): {size / 1048576:.2f} MiB ({size} bytes).\n")
+    if baseline:
+        size = os.path.getsize(baseline)
+        out.append(f"Baseline binary: {size / 1048576:.2f} MiB ({size} bytes).\n")
     sim, sim_base = b.simulator(1)
     healthy, ready = [], []
     for _ in range(10):
@@ -317,20 +435,24 @@ def footprint(b, out, duration):
                f"first data (`/-/ready`, token + registry + events from the local simulator) "
                f"{statistics.median(ready):.1f} ms.\n")
     b.procs.stop_all()
-    out.append("| data | products | samples | /metrics bytes | RSS idle MiB | RSS peak under load MiB | RSS after load MiB |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
-    for scale in (1, 10, 100):
+    binaries = [("exporter", b.binary)] + ([("baseline", baseline)] if baseline else [])
+    out.append("| binary | data | products | samples | /metrics bytes | RSS idle MiB | RSS peak under load MiB | RSS after load MiB |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for scale in scales:
         sim, sim_base = b.simulator(scale)
-        exporter, url = b.exporter(sim_base, min_interval="2s")
-        time.sleep(2)
-        idle = rss_mib(exporter)
-        body = get(url + "/metrics")
-        products = body.count(b"\nadobe_status_product_info{")
-        # Load with refreshes: 16 scrapers, a refresh every ~2 s during the run.
-        wrk(url + "/metrics", 16, duration)
-        peak = peak_mib(exporter)
-        after = rss_mib(exporter)
-        out.append(f"| {scale}x | {products} | {count_series(body)} | {len(body)} | {idle:.1f} | {peak:.1f} | {after:.1f} |")
+        for name, binary in binaries:
+            exporter, url = b.exporter(sim_base, min_interval="2s", binary=binary, name=name)
+            time.sleep(2)
+            idle = rss_mib(exporter)
+            body = get(url + "/metrics")
+            products = body.count(b"\nadobe_status_product_info{")
+            # Load with refreshes: 16 scrapers, a refresh every ~2 s during the run.
+            wrk(url + "/metrics", 16, duration, headers=[f"Accept: {SCRAPE_ACCEPT}"])
+            peak = peak_mib(exporter)
+            after = rss_mib(exporter)
+            out.append(f"| {name} | {scale}x | {products} | {count_series(body)} | {len(body)} | {idle:.1f} | "
+                       f"{peak:.1f} | {after:.1f} |")
+            b.procs.stop(name)
         b.procs.stop_all()
     out.append("")
 
@@ -340,7 +462,11 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk cell")
     ap.add_argument("--quick", action="store_true", help="2 s cells, fewer rounds (smoke run)")
-    ap.add_argument("--only", choices=["warm", "cold", "economy", "footprint"], action="append")
+    ap.add_argument("--only", choices=["warm", "matrix", "cold", "economy", "footprint"], action="append")
+    ap.add_argument("--baseline", help="an older binary, measured side by side in the matrix and footprint")
+    ap.add_argument("--bodies", help=f"comma-separated subset of {','.join(MATRIX_BODIES)} (matrix)")
+    ap.add_argument("--conns", help=f"comma-separated connection counts (matrix; default {MATRIX_CONNS})")
+    ap.add_argument("--scales", help="comma-separated --demo.scale values (footprint; default 1,10,100)")
     ap.add_argument("--out", default="target/bench/system.md")
     args = ap.parse_args()
     for tool in ("wrk", "nginx", "prometheus-node-exporter"):
@@ -349,22 +475,28 @@ def main():
     raise_fd_limit()
     duration = 2 if args.quick else args.duration
     binary = os.path.abspath(args.binary)
+    baseline = os.path.abspath(args.baseline) if args.baseline else None
     out = [f"# System benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
            f"{os.cpu_count()} CPUs, {os.uname().release})\n"]
     with tempfile.TemporaryDirectory(prefix="ase-bench-") as workdir:
         b = Bench(binary, workdir, duration)
-        sections = args.only or ["warm", "cold", "economy", "footprint"]
+        sections = args.only or ["warm", "matrix", "cold", "economy", "footprint"]
         try:
             for section in sections:
                 print(f"==> {section}", file=sys.stderr, flush=True)
                 if section == "warm":
                     warm(b, out)
+                elif section == "matrix":
+                    matrix(b, out, baseline,
+                           bodies=args.bodies.split(",") if args.bodies else MATRIX_BODIES,
+                           conns_list=[int(c) for c in args.conns.split(",")] if args.conns else MATRIX_CONNS)
                 elif section == "cold":
                     cold(b, out, rounds=3 if args.quick else 15)
                 elif section == "economy":
                     economy(b, out, duration=6 if args.quick else 30)
                 else:
-                    footprint(b, out, duration)
+                    footprint(b, out, duration, baseline,
+                              scales=[int(x) for x in args.scales.split(",")] if args.scales else (1, 10, 100))
         finally:
             b.procs.stop_all()
     text = "\n".join(out)
