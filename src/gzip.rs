@@ -38,11 +38,35 @@ impl Segment {
         if data.is_empty() {
             return Ok(Segment::default());
         }
+        Segment::from_chunks(&[data])
+    }
+
+    /// [`Segment::new`] of the chunks joined, without joining them.
+    pub fn from_chunks<T: AsRef<[u8]>>(chunks: &[T]) -> Result<Segment, GzipError> {
+        let len: usize = chunks.iter().map(|c| c.as_ref().len()).sum();
+        if len == 0 {
+            return Ok(Segment::default());
+        }
         let mut compress = Compress::new(Compression::fast(), false);
+        let mut crc = crc32fast::Hasher::new();
+        let mut out = Vec::with_capacity(len / 4 + 64);
+        let last = chunks.len() - 1;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let chunk = chunk.as_ref();
+            crc.update(chunk);
+            let flush = if i == last {
+                FlushCompress::Sync
+            } else {
+                FlushCompress::None
+            };
+            deflate_into(&mut compress, chunk, flush, &mut out)?;
+        }
+        // The estimate above is generous: give back what the output did not use.
+        out.shrink_to_fit();
         Ok(Segment {
-            deflated: deflate_with(&mut compress, data, FlushCompress::Sync)?.freeze(),
-            crc: crc32fast::hash(data),
-            len: data.len() as u64,
+            deflated: Bytes::from(out),
+            crc: crc.finalize(),
+            len: len as u64,
         })
     }
 
@@ -100,13 +124,24 @@ fn deflate_with(
     data: &[u8],
     flush: FlushCompress,
 ) -> Result<BytesMut, GzipError> {
-    let start = compress.total_in();
     // Text metrics deflate to well under a quarter; grown below if not.
     let mut out = Vec::with_capacity(data.len() / 4 + 64);
+    deflate_into(compress, data, flush, &mut out)?;
+    Ok(BytesMut::from(&out[..]))
+}
+
+/// [`deflate_with`], appending to `out` (None: no flush, the compressor may hold output back).
+fn deflate_into(
+    compress: &mut Compress,
+    data: &[u8],
+    flush: FlushCompress,
+    out: &mut Vec<u8>,
+) -> Result<(), GzipError> {
+    let start = compress.total_in();
     loop {
         let consumed = usize::try_from(compress.total_in() - start).unwrap_or(data.len());
         let rest = data.get(consumed..).unwrap_or_default();
-        let status = compress.compress_vec(rest, &mut out, flush)?;
+        let status = compress.compress_vec(rest, out, flush)?;
         let all_in =
             usize::try_from(compress.total_in() - start).unwrap_or(data.len()) >= data.len();
         let done = match flush {
@@ -115,7 +150,7 @@ fn deflate_with(
             _ => all_in && out.len() < out.capacity(),
         };
         if done {
-            return Ok(BytesMut::from(&out[..]));
+            return Ok(());
         }
         out.reserve(out.capacity().max(64));
     }
@@ -177,6 +212,26 @@ mod tests {
             let expected = [piece.clone(), text(300, "other"), piece.clone()].concat();
             assert_eq!(gunzip(&body), expected);
         }
+    }
+
+    #[test]
+    fn a_segment_of_chunks_is_the_segment_of_their_join() {
+        let whole = text(3000, "mid");
+        let chunks: Vec<Bytes> = [
+            &whole[..10],
+            &whole[10..10],
+            &whole[10..5000],
+            &whole[5000..],
+        ]
+        .into_iter()
+        .map(Bytes::copy_from_slice)
+        .collect();
+        let segment = Segment::from_chunks(&chunks).unwrap();
+        assert_eq!(segment.len, whole.len() as u64);
+        assert_eq!(segment.crc, crc32fast::hash(&whole));
+        let body = member(b"h\n", &segment, b"t\n").unwrap();
+        assert_eq!(gunzip(&body), [b"h\n".as_slice(), &whole, b"t\n"].concat());
+        assert!(segment.deflated_len() * 5 < whole.len());
     }
 
     #[test]

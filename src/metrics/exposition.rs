@@ -12,7 +12,7 @@ use prometheus_client::registry::Registry as PromRegistry;
 
 use super::adobe::SnapshotCollector;
 use super::exporter::{ExporterMetrics, HealthCollector};
-use super::format::{openmetrics_to_text, Format};
+use super::format::{openmetrics_to_text, openmetrics_to_text_chunks, Format};
 use super::PREFIX;
 use crate::gzip;
 use crate::snapshot::Snapshot;
@@ -25,24 +25,31 @@ use crate::snapshot::Snapshot;
 pub struct EncodedSnapshot {
     openmetrics: Encoded,
     /// The text format, derived from the OpenMetrics text when a scrape first asks for it
-    /// (Prometheus asks for OpenMetrics, so usually never).
+    /// (Prometheus asks for OpenMetrics, so usually never): its rewritten comment lines, and
+    /// slices of the OpenMetrics bytes for the samples, which both formats share.
     text: OnceLock<Encoded>,
     summary: SnapshotSummary,
 }
 
-/// One format's series: the text, and the same deflated for scrapes that accept gzip.
+/// One format's series: the text (as chunks to send in order), and the same deflated for
+/// scrapes that accept gzip.
 #[derive(Debug, Default)]
 struct Encoded {
-    plain: Bytes,
+    plain: Vec<Bytes>,
     /// `None` if deflating failed: such scrapes are answered uncompressed.
     gzip: Option<gzip::Segment>,
 }
 
 impl Encoded {
-    fn new(text: String) -> Encoded {
+    /// The text format of the OpenMetrics series, mostly slices of their bytes.
+    fn text_of(openmetrics: &[Bytes]) -> Encoded {
+        let plain: Vec<Bytes> = openmetrics
+            .iter()
+            .flat_map(openmetrics_to_text_chunks)
+            .collect();
         Encoded {
-            gzip: gzip::Segment::new(text.as_bytes()).ok(),
-            plain: Bytes::from(text),
+            gzip: gzip::Segment::from_chunks(&plain).ok(),
+            plain,
         }
     }
 }
@@ -77,7 +84,7 @@ impl EncodedSnapshot {
         Ok(EncodedSnapshot {
             openmetrics: Encoded {
                 gzip: Some(gzip::Segment::new(text.as_bytes())?),
-                plain: Bytes::from(text),
+                plain: vec![Bytes::from(text)],
             },
             text: OnceLock::new(),
             summary: SnapshotSummary {
@@ -98,17 +105,15 @@ impl EncodedSnapshot {
 
     /// Size of the encoded series (OpenMetrics) in bytes.
     pub fn encoded_len(&self) -> usize {
-        self.openmetrics.plain.len()
+        self.openmetrics.plain.iter().map(Bytes::len).sum()
     }
 
     fn encoded(&self, format: Format) -> &Encoded {
         if format.is_openmetrics() {
             &self.openmetrics
         } else {
-            self.text.get_or_init(|| {
-                let openmetrics = String::from_utf8_lossy(&self.openmetrics.plain);
-                Encoded::new(openmetrics_to_text(&openmetrics))
-            })
+            self.text
+                .get_or_init(|| Encoded::text_of(&self.openmetrics.plain))
         }
     }
 }
@@ -206,21 +211,17 @@ impl ScrapeCache {
 }
 
 impl Exposition {
-    fn families(&self) -> Bytes {
+    fn families(&self) -> &[Bytes] {
         self.snapshot
             .as_ref()
-            .map(|s| s.encoded(self.format).plain.clone())
-            .unwrap_or_default()
+            .map_or(&[], |s| s.encoded(self.format).plain.as_slice())
     }
 
-    pub fn chunks(&self) -> impl Iterator<Item = Bytes> {
-        [
-            self.pieces.head.clone(),
-            self.families(),
-            self.pieces.tail.clone(),
-        ]
-        .into_iter()
-        .filter(|c| !c.is_empty())
+    pub fn chunks(&self) -> impl Iterator<Item = Bytes> + '_ {
+        std::iter::once(self.pieces.head.clone())
+            .chain(self.families().iter().cloned())
+            .chain(std::iter::once(self.pieces.tail.clone()))
+            .filter(|c| !c.is_empty())
     }
 
     /// The same text as one gzip member, sharing the snapshot's pre-deflated series (and the

@@ -7,6 +7,10 @@
 //! by line ([`openmetrics_to_text`]): the same samples, with info families as gauges named
 //! `…_info`, counter families named after their `_total` samples, and no `# UNIT` or `# EOF`.
 
+use std::ops::Range;
+
+use bytes::Bytes;
+
 /// An exposition format a scrape can be answered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -87,12 +91,110 @@ fn media_range(range: &str) -> Option<(f32, Option<Format>)> {
 /// named, and prometheus-client writes HELP just before TYPE, so a HELP line waits for it.
 pub fn openmetrics_to_text(openmetrics: &str) -> String {
     let mut out = String::with_capacity(openmetrics.len());
+    convert(openmetrics, &mut out);
+    out
+}
+
+/// The same text format as chunks to send in order: the sample lines, which both formats share,
+/// as slices of `openmetrics` (no copy), and only the rewritten comment lines as bytes of their
+/// own. A snapshot's text format then costs a few hundred bytes instead of a second copy of
+/// its series.
+pub fn openmetrics_to_text_chunks(openmetrics: &Bytes) -> Vec<Bytes> {
+    let Ok(source) = std::str::from_utf8(openmetrics) else {
+        // Never the case for encoder output; a copy is still correct.
+        let text = openmetrics_to_text(&String::from_utf8_lossy(openmetrics));
+        return vec![Bytes::from(text)];
+    };
+    let mut out = Chunks {
+        source: openmetrics,
+        chunks: Vec::new(),
+        own: String::new(),
+        run: None,
+    };
+    convert(source, &mut out);
+    out.finish()
+}
+
+/// Where [`convert`] writes: text of its own, or a line of the source passed through as it is.
+trait TextOut {
+    fn push_str(&mut self, text: &str);
+    /// `line` (with its `\n`) is `source[range]`.
+    fn verbatim(&mut self, range: Range<usize>, line: &str);
+}
+
+impl TextOut for String {
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+
+    fn verbatim(&mut self, _range: Range<usize>, line: &str) {
+        String::push_str(self, line);
+    }
+}
+
+/// Chunks of a text-format body: runs of unchanged source lines as shared slices.
+struct Chunks<'a> {
+    source: &'a Bytes,
+    chunks: Vec<Bytes>,
+    /// Rewritten text not yet made a chunk.
+    own: String,
+    /// Unchanged source lines not yet made a chunk.
+    run: Option<Range<usize>>,
+}
+
+impl Chunks<'_> {
+    fn end_run(&mut self) {
+        if let Some(run) = self.run.take() {
+            self.chunks.push(self.source.slice(run));
+        }
+    }
+
+    fn end_own(&mut self) {
+        if !self.own.is_empty() {
+            self.chunks.push(Bytes::from(std::mem::take(&mut self.own)));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Bytes> {
+        // At most one of the two is pending: each ends the other when it starts.
+        self.end_run();
+        self.end_own();
+        self.chunks
+    }
+}
+
+impl TextOut for Chunks<'_> {
+    fn push_str(&mut self, text: &str) {
+        self.end_run();
+        self.own.push_str(text);
+    }
+
+    fn verbatim(&mut self, range: Range<usize>, _line: &str) {
+        match &mut self.run {
+            Some(run) if run.end == range.start => run.end = range.end,
+            _ => {
+                self.end_own();
+                self.end_run();
+                self.run = Some(range);
+            }
+        }
+    }
+}
+
+fn convert(openmetrics: &str, out: &mut impl TextOut) {
     let mut pending_help: Option<(&str, &str)> = None;
     // The family whose `_created` samples are dropped (counters and histograms).
     let mut created_of: Option<&str> = None;
-    for line in openmetrics.lines() {
+    let mut offset = 0;
+    for piece in openmetrics.split_inclusive('\n') {
+        let range = offset..offset + piece.len();
+        offset = range.end;
+        // As str::lines: without the `\n` or `\r\n`.
+        let line = piece
+            .strip_suffix('\n')
+            .map_or(piece, |l| l.strip_suffix('\r').unwrap_or(l));
         if let Some(rest) = line.strip_prefix("# HELP ") {
-            flush_help(&mut out, pending_help.take(), "");
+            flush_help(out, pending_help.take(), "");
             pending_help = Some(rest.split_once(' ').unwrap_or((rest, "")));
         } else if let Some(rest) = line.strip_prefix("# TYPE ") {
             let (family, kind) = rest.split_once(' ').unwrap_or((rest, "unknown"));
@@ -106,9 +208,9 @@ pub fn openmetrics_to_text(openmetrics: &str) -> String {
             };
             match pending_help.take() {
                 Some((help_family, help)) if help_family == family => {
-                    flush_help(&mut out, Some((family, help)), suffix);
+                    flush_help(out, Some((family, help)), suffix);
                 }
-                other => flush_help(&mut out, other, ""),
+                other => flush_help(out, other, ""),
             }
             for part in ["# TYPE ", family, suffix, " ", kind, "\n"] {
                 out.push_str(part);
@@ -124,17 +226,20 @@ pub fn openmetrics_to_text(openmetrics: &str) -> String {
             // `_created` samples have no place in the text format.
             continue;
         } else {
-            flush_help(&mut out, pending_help.take(), "");
-            out.push_str(line);
-            out.push('\n');
+            flush_help(out, pending_help.take(), "");
+            if piece.len() == line.len() + 1 {
+                out.verbatim(range, piece);
+            } else {
+                out.push_str(line);
+                out.push_str("\n");
+            }
         }
     }
-    flush_help(&mut out, pending_help, "");
-    out
+    flush_help(out, pending_help, "");
 }
 
 /// Write a HELP line for `family` + `suffix`, its text re-escaped for the text format.
-fn flush_help(out: &mut String, help: Option<(&str, &str)>, suffix: &str) {
+fn flush_help(out: &mut impl TextOut, help: Option<(&str, &str)>, suffix: &str) {
     let Some((family, help)) = help else {
         return;
     };
@@ -142,24 +247,25 @@ fn flush_help(out: &mut String, help: Option<(&str, &str)>, suffix: &str) {
         out.push_str(part);
     }
     push_text_help(out, help);
-    out.push('\n');
+    out.push_str("\n");
 }
 
 /// OpenMetrics escapes `\\`, `\n` and `"` in HELP; the text format only the first two.
-fn push_text_help(out: &mut String, help: &str) {
+fn push_text_help(out: &mut impl TextOut, help: &str) {
+    let mut buf = [0; 4];
     let mut chars = help.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
-            out.push(c);
+            out.push_str(c.encode_utf8(&mut buf));
             continue;
         }
         match chars.next() {
-            Some('"') => out.push('"'),
+            Some('"') => out.push_str("\""),
             Some(escaped) => {
-                out.push('\\');
-                out.push(escaped);
+                out.push_str("\\");
+                out.push_str(escaped.encode_utf8(&mut buf));
             }
-            None => out.push('\\'),
+            None => out.push_str("\\"),
         }
     }
 }
@@ -265,5 +371,36 @@ adobe_status_upstream_request_duration_seconds_bucket{le=\"+Inf\",api=\"events\"
             .collect::<String>();
         assert!(expected.contains("adobe_status_product_info{product_id"));
         assert_eq!(openmetrics_to_text(openmetrics), expected);
+        // As chunks: the same text, every sample line a slice of the OpenMetrics bytes.
+        let source = Bytes::from_static(openmetrics.as_bytes());
+        let chunks = openmetrics_to_text_chunks(&source);
+        assert_eq!(chunks.concat(), expected.as_bytes());
+        let shared = |c: &Bytes| source.as_ptr_range().contains(&c.as_ptr());
+        for chunk in &chunks {
+            let text = std::str::from_utf8(chunk).unwrap();
+            let samples = text.lines().any(|l| !l.starts_with('#'));
+            assert_eq!(shared(chunk), samples, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn chunks_match_the_copy_on_any_line_ends() {
+        let cases = [
+            "",
+            "a 1",
+            "a 1\nb 2",
+            "# TYPE a counter\na_total 1\r\na_created 5\nb 2\n",
+            "# HELP x h\\\"q\\\\\n# TYPE x gauge\nx 1\n# EOF\n",
+            "x 1\n# HELP y lone\ny 2\n",
+        ];
+        for case in cases {
+            let chunks = openmetrics_to_text_chunks(&Bytes::from_static(case.as_bytes()));
+            assert_eq!(
+                chunks.concat(),
+                openmetrics_to_text(case).as_bytes(),
+                "{case:?}"
+            );
+            assert!(chunks.iter().all(|c| !c.is_empty()), "{case:?}");
+        }
     }
 }
