@@ -273,8 +273,8 @@ impl Refresher {
             self.client.fetch(Api::Scheduled),
         );
         let (mut registry, mut registry_errors) = registry;
-        let feeds = match (events, scheduled) {
-            (Ok(events), Ok(scheduled)) => pipeline::parse_events(&events, &scheduled)?,
+        let (events, scheduled) = match (events, scheduled) {
+            (Ok(events), Ok(scheduled)) => (events, scheduled),
             (Err(err), _) | (_, Err(err)) => {
                 // The caller logs the failure once; registry parts usually failed the same way.
                 for error in &registry_errors {
@@ -283,6 +283,12 @@ impl Refresher {
                 return Err(err.into());
             }
         };
+        // Parsed off the async workers too (megabytes of JSON at 100×); the bodies are dropped
+        // as soon as they are parsed, before anything is derived.
+        let feeds =
+            tokio::task::spawn_blocking(move || pipeline::parse_events(&events, &scheduled))
+                .await
+                .map_err(|err| RefreshError::Derive(err.to_string()))??;
         let now = unix_now();
         if snapshot::has_unknown_title_tokens(&registry, &feeds.events, &feeds.scheduled, now) {
             let (refreshed, errors) = self.refresh_registry(true).await;
@@ -294,7 +300,7 @@ impl Refresher {
         let watch = self.watch.clone();
         let registry_products = registry.products.len();
         let derived = tokio::task::spawn_blocking(move || {
-            pipeline::derive_and_encode(&registry, &feeds, &watch, now)
+            pipeline::derive_and_encode(&registry, feeds, &watch, now)
         })
         .await
         .map_err(|err| RefreshError::Derive(err.to_string()))?
