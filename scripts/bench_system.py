@@ -2,15 +2,22 @@
 """System benchmarks of adobe_status_exporter, side by side in one run (issue 6).
 
 Usage: scripts/bench_system.py BINARY [--duration SECONDS] [--quick] [--out FILE]
+         [--only SECTION]... [--baseline OLDER_BINARY] [--also BINARY]...
+         [--bodies small,1x,10x] [--conns 1,16,128] [--scales 1,10,100]
 
 Runs, on this machine and in this order:
   warm     wrk at 1/16/128 connections against the exporter (cache fresh), nginx serving the
            very same /metrics bytes (the physical limit) and Debian's prometheus-node-exporter
            (a widely used Go exporter), normalised per exposed series;
+  matrix   body sizes (a few products via --adobe.product-id, 1x ~138 KB, 10x ~1.3 MB) x plain/gzip
+           x keep-alive/a new connection per request x 1/16/128 connections, each cell against the
+           best of four nginx configurations (1 and 2 workers x sendfile on/off, gzip_static with the
+           exporter's own gzip bytes), with --baseline (and --also) side by side;
   cold     scrapes that trigger a refresh, against the upstream's own latency (loopback, and
            with 100 ms injected upstream delay);
   economy  upstream requests per minute under 1, 10 and 1,000 concurrent scrapers;
-  footprint  RSS idle and under load at 1x/10x/100x data (--demo.scale), binary size,
+  footprint  RSS idle and under load at 1x/10x/100x data (--demo.scale), scrapers asking for
+           OpenMetrics (as Prometheus) and for the text format, binary size,
            start-up time to first ready.
 
 The upstream is the exporter's own demo simulator, started as a separate process
@@ -271,10 +278,12 @@ def small_flags(b):
     return [f"--adobe.product-id={','.join(ids[:SMALL_PRODUCTS])}"]
 
 
-def matrix(b, out, baseline=None, bodies=MATRIX_BODIES, conns_list=MATRIX_CONNS):
+def matrix(b, out, baseline=None, bodies=MATRIX_BODIES, conns_list=MATRIX_CONNS, also=()):
     """Every body size x plain/gzip x keep-alive/new connection x connection count, the exporter
-    (and `baseline`, an older binary, side by side) against the best of NGINX_CONFIGS."""
-    exporters = [("exporter", b.binary)] + ([("baseline", baseline)] if baseline else [])
+    (and `baseline`, an older binary, and `also`, intermediate ones, side by side) against the
+    best of NGINX_CONFIGS."""
+    exporters = ([("exporter", b.binary)] + ([("baseline", baseline)] if baseline else [])
+                 + [(os.path.basename(path), path) for path in also])
     cells = []
     for body_name in bodies:
         flags = small_flags(b) if body_name == "small" else []
@@ -334,6 +343,17 @@ def matrix(b, out, baseline=None, bodies=MATRIX_BODIES, conns_list=MATRIX_CONNS)
         row += f" {best.removeprefix('nginx ')} | {', '.join(stalls) or 'none'} |"
         out.append(row)
     out.append("")
+    if also:
+        names = [os.path.basename(path) for path in also]
+        out.append("Intermediate binaries, req/s (p50 ms):\n")
+        out.append("| body | enc | conn | conns | baseline | " + " | ".join(names) + " | exporter |")
+        out.append("|---|---|---|---:|---:|" + "---:|" * len(names) + "---:|")
+        for cell in cells:
+            r = cell["results"]
+            out.append(f"| {cell['body']} | {cell['encoding']} | {cell['mode']} | {cell['conns']} | "
+                       + " | ".join(f"{r[n]['rps']:.0f} ({r[n]['p50']:.3f})"
+                                    for n in ["baseline", *names, "exporter"] if n in r) + " |")
+        out.append("")
     out.append("Every nginx configuration, req/s:\n")
     out.append("| body | enc | conn | conns | " + " | ".join(nginx_name(w, s) for w, s in NGINX_CONFIGS) + " |")
     out.append("|---|---|---|---:|" + "---:|" * len(NGINX_CONFIGS))
@@ -413,7 +433,7 @@ def economy(b, out, duration):
     out.append("")
 
 
-def footprint(b, out, duration, baseline=None, scales=(1, 10, 100)):
+def footprint(b, out, duration, baseline=None, scales=(1, 10, 100), also=()):
     out.append("## Footprint\n")
     size = os.path.getsize(b.binary)
     out.append(f"Release binary (LTO, strip): {size / 1048576:.2f} MiB ({size} bytes).\n")
@@ -435,7 +455,8 @@ def footprint(b, out, duration, baseline=None, scales=(1, 10, 100)):
                f"first data (`/-/ready`, token + registry + events from the local simulator) "
                f"{statistics.median(ready):.1f} ms.\n")
     b.procs.stop_all()
-    binaries = [("exporter", b.binary)] + ([("baseline", baseline)] if baseline else [])
+    binaries = ([("exporter", b.binary)] + ([("baseline", baseline)] if baseline else [])
+                + [(os.path.basename(path), path) for path in also])
     # Prometheus asks for OpenMetrics; curl and older agents get the text format.
     accepts = [("OpenMetrics", [f"Accept: {SCRAPE_ACCEPT}"]), ("text", [])]
     out.append("Scrapers: 16 wrk connections for the whole run, asking for OpenMetrics as Prometheus does, or "
@@ -470,6 +491,10 @@ def main():
     ap.add_argument("--quick", action="store_true", help="2 s cells, fewer rounds (smoke run)")
     ap.add_argument("--only", choices=["warm", "matrix", "cold", "economy", "footprint"], action="append")
     ap.add_argument("--baseline", help="an older binary, measured side by side in the matrix and footprint")
+    ap.add_argument("--matrix-duration", type=int, default=3,
+                    help="seconds per target and matrix cell (36 cells x 5+ targets)")
+    ap.add_argument("--also", action="append", default=[],
+                    help="more binaries side by side (matrix, footprint), named by file name")
     ap.add_argument("--bodies", help=f"comma-separated subset of {','.join(MATRIX_BODIES)} (matrix)")
     ap.add_argument("--conns", help=f"comma-separated connection counts (matrix; default {MATRIX_CONNS})")
     ap.add_argument("--scales", help="comma-separated --demo.scale values (footprint; default 1,10,100)")
@@ -482,6 +507,7 @@ def main():
     duration = 2 if args.quick else args.duration
     binary = os.path.abspath(args.binary)
     baseline = os.path.abspath(args.baseline) if args.baseline else None
+    also = [os.path.abspath(path) for path in args.also]
     out = [f"# System benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
            f"{os.cpu_count()} CPUs, {os.uname().release})\n"]
     with tempfile.TemporaryDirectory(prefix="ase-bench-") as workdir:
@@ -493,16 +519,20 @@ def main():
                 if section == "warm":
                     warm(b, out)
                 elif section == "matrix":
+                    b.duration = 1 if args.quick else args.matrix_duration
                     matrix(b, out, baseline,
                            bodies=args.bodies.split(",") if args.bodies else MATRIX_BODIES,
-                           conns_list=[int(c) for c in args.conns.split(",")] if args.conns else MATRIX_CONNS)
+                           conns_list=[int(c) for c in args.conns.split(",")] if args.conns else MATRIX_CONNS,
+                           also=also)
+                    b.duration = duration
                 elif section == "cold":
                     cold(b, out, rounds=3 if args.quick else 15)
                 elif section == "economy":
                     economy(b, out, duration=6 if args.quick else 30)
                 else:
                     footprint(b, out, duration, baseline,
-                              scales=[int(x) for x in args.scales.split(",")] if args.scales else (1, 10, 100))
+                              scales=[int(x) for x in args.scales.split(",")] if args.scales else (1, 10, 100),
+                              also=also)
         finally:
             b.procs.stop_all()
     text = "\n".join(out)
