@@ -48,9 +48,9 @@ fn main() -> ExitCode {
 /// glibc gives threads that allocate at the same time arenas of their own and keeps what is
 /// freed in each: at 100× the catalogue a refresh's transient buffers (bodies, parsed feeds, the
 /// new encoding next to the one still served) spread over several arenas and stayed resident,
-/// a peak of 78–91 MiB instead of ~62 (BENCHMARKS.md, issue 16). One arena, and blocks of
+/// a peak of 76–81 MiB instead of 62 (BENCHMARKS.md, issue 16). One arena, and blocks of
 /// 128 KiB and more mapped on their own, so they go back to the system when freed. Scrapes
-/// allocate little (their bytes are shared), so one arena costs them nothing measurable.
+/// allocate little (their bytes are shared): the body-size matrix shows no consistent cost.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn tune_allocator() {
     // SAFETY: mallopt only sets parameters of the allocator; it runs first in main, before any
