@@ -1,8 +1,9 @@
 """Helpers shared by the Python checks and benchmarks under scripts/ (check_openmetrics.py,
-check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py): ports, child processes,
-HTTP, waiting for a server, the exporter in demo mode, and the Dockerfile parser.
+check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py) and the generators:
+ports, child processes, HTTP, waiting for a server, the exporter in demo mode, the Dockerfile
+parser, and writing or checking generated files.
 
-Standard library only: monitoring/e2e.py runs under the system Python."""
+Standard library only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -55,6 +57,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def write_generated(files: dict[Path, str], check: bool, stale_message: str) -> int:
+    """The generators' last step: write each file whose text differs (`wrote PATH`), or with
+    `check` write nothing and return 1 if any differs, naming them after `stale_message`."""
+    stale = []
+    for path, text in files.items():
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        if check:
+            stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print(f"{stale_message}: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
 
 
 def fresh_dir(path: Path) -> Path:

@@ -18,6 +18,9 @@ import json
 import pathlib
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # scripts/, for testlib
+from testlib import ROOT, write_generated  # noqa: E402
+
 try:
     from grafana_foundation_sdk.builders import common, dashboard, prometheus, stat, statetimeline, table, timeseries
     from grafana_foundation_sdk.cog.encoder import JSONEncoder
@@ -28,7 +31,6 @@ except ImportError:
     sys.exit("build_dashboards.py needs grafana-foundation-sdk (scripts/requirements-test.txt): "
              "run scripts/python-venv, then use target/py/bin/python")
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "dashboards"
 
 DS = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
@@ -511,43 +513,48 @@ def per_instance(expr, instant=False):
     return [query(expr, legend="{{instance}}", instant=instant)]
 
 
+def instance_stat(title, description, expr, unit, steps, names=None, no_value=None,
+                  color_mode=cm.BigValueColorMode.BACKGROUND):
+    """A 4×4 stat of `expr` per selected instance, coloured by threshold `steps`."""
+    panel = coloured(stat_panel(title, description, per_instance(expr, instant=True), 4, 4, unit, color_mode),
+                     *steps, names=names)
+    return panel.no_value(no_value) if no_value else panel
+
+
 def exporter():
     up_names = value_names(("Down", "red"), ("Up", "green"))
     ok_names = value_names(("Failing", "red"), ("OK", "green"))
     red_green = (("red", None), ("green", 1))
     status = [
-        coloured(stat_panel(
+        instance_stat(
             "Exporter scraped",
             "Prometheus' own `up` for the exporter target: Down means Prometheus cannot scrape it "
             "(alert AdobeStatusExporterDown).",
-            per_instance(f"up{{{SEL}}}", instant=True), 4, 4), *red_green, names=up_names),
-        coloured(stat_panel(
+            f"up{{{SEL}}}", "none", red_green, names=up_names),
+        instance_stat(
             "Adobe refresh",
             "adobe_status_up: OK when the last refresh from Adobe succeeded and its data is recent "
             "(alert AdobeStatusUpstreamFailing).",
-            per_instance(f"adobe_status_up{{{SEL}}}", instant=True), 4, 4), *red_green, names=ok_names),
-        coloured(stat_panel(
+            f"adobe_status_up{{{SEL}}}", "none", red_green, names=ok_names),
+        instance_stat(
             "Data age",
             "Time since the last successful events refresh from Adobe (alert AdobeStatusDataStale "
             "after an hour).",
-            per_instance(f"time() - adobe_status_last_success_timestamp_seconds{{{SEL}}}", instant=True),
-            4, 4, "s"), ("green", None), ("orange", 600), ("red", 3600))
-        .no_value("never refreshed"),
-        coloured(stat_panel(
+            f"time() - adobe_status_last_success_timestamp_seconds{{{SEL}}}", "s",
+            (("green", None), ("orange", 600), ("red", 3600)), no_value="never refreshed"),
+        instance_stat(
             "Registry age",
             "Time since products, clouds, regions and messages were last fully refreshed "
             "(--status.registry-interval, 1h by default).",
-            per_instance(f"time() - adobe_status_registry_last_success_timestamp_seconds{{{SEL}}}", instant=True),
-            4, 4, "s", color_mode=cm.BigValueColorMode.VALUE), ("green", None), ("orange", 3 * 3600),
-            ("red", 24 * 3600))
-        .no_value("never refreshed"),
-        coloured(stat_panel(
+            f"time() - adobe_status_registry_last_success_timestamp_seconds{{{SEL}}}", "s",
+            (("green", None), ("orange", 3 * 3600), ("red", 24 * 3600)), no_value="never refreshed",
+            color_mode=cm.BigValueColorMode.VALUE),
+        instance_stat(
             "Token expires in",
             "Lifetime left of the cached Adobe IMS token. It is renewed well before it expires; a low "
             "value means renewal fails (alert AdobeStatusTokenRefreshFailing).",
-            per_instance(f"adobe_status_token_expiry_timestamp_seconds{{{SEL}}} - time()", instant=True),
-            4, 4, "s"), ("red", None), ("orange", 600), ("green", 3600))
-        .no_value("no token"),
+            f"adobe_status_token_expiry_timestamp_seconds{{{SEL}}} - time()", "s",
+            (("red", None), ("orange", 600), ("green", 3600)), no_value="no token"),
         stat_panel(
             "Version",
             "adobe_status_exporter_build_info of the selected instances.",
@@ -644,23 +651,9 @@ def render(make):
 
 
 def main(argv):
-    check = "--check" in argv
-    stale = []
-    for name, make in DASHBOARDS.items():
-        path = OUT / name
-        text = render(make)
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(str(path.relative_to(ROOT)))
-        else:
-            OUT.mkdir(exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print("out of date (run target/py/bin/python scripts/monitoring/build_dashboards.py): "
-              + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    files = {OUT / name: render(make) for name, make in DASHBOARDS.items()}
+    return write_generated(files, "--check" in argv,
+                           "out of date (run target/py/bin/python scripts/monitoring/build_dashboards.py)")
 
 
 if __name__ == "__main__":
