@@ -1,6 +1,7 @@
 """Helpers shared by the Python checks and benchmarks under scripts/ (check_openmetrics.py,
-check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py): ports, child processes,
-HTTP, waiting for a server, the exporter in demo mode, and the Dockerfile parser.
+check_status_page.py, check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py):
+ports, child processes, HTTP, waiting for a server, the exporter in demo mode, and the Dockerfile
+parser.
 
 Standard library only: monitoring/e2e.py runs under the system Python."""
 
