@@ -270,13 +270,13 @@ async fn demo_mode_serves_dozens_of_products_and_stops_cleanly() {
         .lines()
         .any(|l| l.starts_with("adobe_status_service_info{")));
     assert_eq!(value(&body, "adobe_status_up"), Some(1.0));
-    let landing = reqwest::get(exporter.url("/"))
+    let page = reqwest::get(exporter.url("/"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(landing.contains(r#"href="/metrics""#));
+    assert!(page.contains(r#"href="/metrics""#));
     assert_eq!(
         reqwest::get(exporter.url("/nope")).await.unwrap().status(),
         404
