@@ -342,6 +342,7 @@ impl Refresher {
             );
         }
         let summary = encoded.summary();
+        let page_bytes = page.len();
         let recovered = {
             let mut published = self.write();
             let recovered = !published.last_attempt_ok;
@@ -359,6 +360,7 @@ impl Refresher {
                     products = summary.products,
                     ongoing_incidents = summary.ongoing_incidents,
                     maintenances = summary.maintenance_series,
+                    status_page_bytes = page_bytes,
                     duration_ms,
                     "refreshed Adobe status"
                 )
