@@ -33,11 +33,11 @@ pub fn span(seconds: f64) -> String {
     }
 }
 
-/// `target` relative to `now`: `in 3 h`, `40 min ago`, or `now` within a second.
+/// `target` relative to `now`: `in 3 h`, `40 min ago`, or `just now` within a second.
 pub fn relative(target: f64, now: f64) -> String {
     let delta = target - now;
     if delta.abs() < 1.0 {
-        "now".to_owned()
+        "just now".to_owned()
     } else if delta > 0.0 {
         format!("in {}", span(delta))
     } else {
@@ -72,7 +72,7 @@ mod tests {
         let now = 1_800_000_000.0;
         assert_eq!(relative(now + 3.0 * 3600.0, now), "in 3 h");
         assert_eq!(relative(now - 40.0 * 60.0, now), "40 min ago");
-        assert_eq!(relative(now + 0.4, now), "now");
+        assert_eq!(relative(now + 0.4, now), "just now");
     }
 
     #[test]
