@@ -120,9 +120,12 @@ class Processes:
         self.procs: dict[str, tuple[subprocess.Popen, object]] = {}
 
     def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        """Starts `argv` in the work directory, with `env` added to this process's environment."""
+        """Starts `argv` in the work directory, with `env` added to this process's environment.
+        A relative program path (`target/debug/…`) means relative to where we were started."""
         if name in self.procs:
             raise ValueError(f"{name} is already running")
+        if "/" in argv[0] and not os.path.isabs(argv[0]):
+            argv = [os.path.abspath(argv[0]), *argv[1:]]
         log = open(self.workdir / f"{name}.log", "wb")
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    cwd=self.workdir, env={**os.environ, **(env or {})})
