@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from textwrap import indent
 
-from testlib import ROOT
+from testlib import ROOT, write_generated
 
 OUT = ROOT / "deploy" / "kubernetes"
 RULES_SOURCE = ROOT / "alerts" / "adobe-status-alerts.yml"
@@ -86,21 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is stale")
     opts = parser.parse_args()
-    stale = []
-    for path, text in outputs().items():
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
-            continue
-        if opts.check:
-            stale.append(path.relative_to(ROOT))
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print("stale generated files (run scripts/generate_kubernetes.py): "
-              + ", ".join(map(str, stale)), file=sys.stderr)
-        return 1
-    return 0
+    return write_generated(outputs(), opts.check, "stale generated files (run scripts/generate_kubernetes.py)")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import Callable
 
 import generate_kubernetes
 import project
-from testlib import ROOT, CheckFailed
+from testlib import ROOT, CheckFailed, write_generated
 
 Rewrite = Callable[[str, project.Project], str]
 
@@ -109,18 +109,8 @@ def main() -> int:
     except CheckFailed as e:
         print(f"FAIL: {e}", file=sys.stderr)
         return 1
-    stale = []
-    for path, text in files.items():
-        if path.read_text(encoding="utf-8") == text:
-            continue
-        if opts.check:
-            stale.append(str(path.relative_to(ROOT)))
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print("files without Cargo.toml's repository URL or image (run scripts/generate_references.py): "
-              + ", ".join(stale), file=sys.stderr)
+    if write_generated(files, opts.check,
+                       "files without Cargo.toml's repository URL or image (run scripts/generate_references.py)"):
         return 1
     if opts.check:
         return 0

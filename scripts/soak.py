@@ -137,7 +137,7 @@ VARIANTS = [
     ("metrics openmetrics gzip", "/metrics", {**PROMETHEUS, "Accept-Encoding": "gzip"}),
     ("metrics text gzip", "/metrics", {"Accept-Encoding": "gzip"}),
     ("metrics openmetrics", "/metrics", PROMETHEUS),
-    ("landing", "/", {}),
+    ("status page", "/", {}),
     ("healthy", "/-/healthy", {}),
     ("ready", "/-/ready", {}),
 ]

@@ -1,8 +1,9 @@
 """Helpers shared by the Python checks and benchmarks under scripts/ (check_openmetrics.py,
-check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py): ports, child processes,
-HTTP, waiting for a server, the exporter in demo mode, and the Dockerfile parser.
+check_status_page.py, check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py)
+and the generators: ports, child processes, HTTP, waiting for a server, the exporter in demo mode,
+the Dockerfile parser, and writing or checking generated files.
 
-Standard library only: monitoring/e2e.py runs under the system Python."""
+Standard library only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -57,6 +59,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def write_generated(files: dict[Path, str], check: bool, stale_message: str) -> int:
+    """The generators' last step: write each file whose text differs (`wrote PATH`), or with
+    `check` write nothing and return 1 if any differs, naming them after `stale_message`."""
+    stale = []
+    for path, text in files.items():
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        if check:
+            stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print(f"{stale_message}: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
 def fresh_dir(path: Path) -> Path:
     """`path` as a new, empty directory: whatever was there is removed."""
     if path.exists():
@@ -99,9 +120,12 @@ class Processes:
         self.procs: dict[str, tuple[subprocess.Popen, object]] = {}
 
     def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        """Starts `argv` in the work directory, with `env` added to this process's environment."""
+        """Starts `argv` in the work directory, with `env` added to this process's environment.
+        A relative program path (`target/debug/…`) means relative to where we were started."""
         if name in self.procs:
             raise ValueError(f"{name} is already running")
+        if "/" in argv[0] and not os.path.isabs(argv[0]):
+            argv = [os.path.abspath(argv[0]), *argv[1:]]
         log = open(self.workdir / f"{name}.log", "wb")
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    cwd=self.workdir, env={**os.environ, **(env or {})})

@@ -25,6 +25,7 @@ pub mod refresh;
 pub mod server;
 pub mod snapshot;
 pub mod status_api;
+pub mod status_page;
 pub mod timestamp;
 pub mod upstream;
 pub mod web_config;

@@ -6,6 +6,7 @@
 //!                                                  derive_and_encode ◄──────────────────┘
 //!                                                         ▼
 //!                                   Snapshot ──► EncodedSnapshot (plain + gzip series)
+//!                                            └──► status page's Adobe part (HTML + gzip)
 //! ```
 //!
 //! No I/O and no clock: the refresh gate (`refresh.rs`) calls these with the bodies it fetched
@@ -19,6 +20,7 @@ use crate::metrics::{
 };
 use crate::model::{self, Events, Maintenance, ParseError};
 use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
+use crate::status_page::AdobePart;
 use crate::upstream::Api;
 
 /// A body that did not parse, and which API it came from.
@@ -85,16 +87,19 @@ pub fn parse_events(events: &[u8], scheduled: &[u8]) -> Result<EventFeeds, BodyE
     })
 }
 
-/// What a refresh publishes: the derived snapshot and its encoded series.
+/// What a refresh publishes: the derived snapshot, its encoded series and the status page's
+/// Adobe part, all from the same snapshot (so the page and the metrics agree).
 #[derive(Debug)]
 pub struct Derived {
     pub snapshot: Arc<Snapshot>,
     pub encoded: EncodedSnapshot,
+    pub page: AdobePart,
 }
 
 /// The CPU part of a refresh: derive the snapshot for the watched products at `now` (Unix
-/// seconds) and encode its series once. The feeds are dropped before encoding: at 100× the
-/// catalogue they and the encoded text would otherwise be alive at once.
+/// seconds), encode its series and render its part of the status page, once. The feeds are
+/// dropped before encoding: at 100× the catalogue they and the encoded text would otherwise be
+/// alive at once.
 pub fn derive_and_encode(
     registry: &Registry,
     feeds: EventFeeds,
@@ -110,7 +115,12 @@ pub fn derive_and_encode(
     ));
     drop(feeds);
     let encoded = EncodedSnapshot::new(&snapshot)?;
-    Ok(Derived { snapshot, encoded })
+    let page = AdobePart::render(&snapshot, now);
+    Ok(Derived {
+        snapshot,
+        encoded,
+        page,
+    })
 }
 
 /// The exposition a healthy exporter would serve for `encoded` (fresh data, refreshed at
@@ -152,6 +162,7 @@ mod tests {
         .unwrap();
         let derived = derive_and_encode(&registry, feeds, &Watch::all(), NOW).unwrap();
         assert_eq!(derived.snapshot.incidents.len(), 1);
+        assert_eq!(derived.page.summary().incidents, 1);
         let text = healthy_exposition(derived.encoded, NOW).unwrap().to_text();
         assert!(text.contains(
             "adobe_status_product_incidents{product_id=\"p1\",incident_severity=\"major\"} 1"

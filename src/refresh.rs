@@ -23,6 +23,7 @@ use crate::metrics::{EncodedSnapshot, ExporterMetrics, ScrapeView};
 use crate::pipeline::{self, BodyError, Derived};
 use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
 use crate::status_api::{FetchError, StatusClient};
+use crate::status_page::AdobePart;
 use crate::timestamp::{unix_now, unix_seconds};
 use crate::upstream::{Api, FailureReason};
 
@@ -39,9 +40,26 @@ pub struct Intervals {
 #[derive(Debug, Clone, Default)]
 struct Published {
     snapshot: Option<Arc<EncodedSnapshot>>,
+    /// The status page's Adobe part, rendered from the same snapshot as `snapshot`.
+    page: Option<Arc<AdobePart>>,
     last_success: Option<(Instant, SystemTime)>,
     registry_success: Option<SystemTime>,
     last_attempt_ok: bool,
+    /// Why and when the last failed refresh failed.
+    last_failure: Option<(FailureReason, SystemTime)>,
+}
+
+/// What the status page shows about the data: the last good Adobe part and the refreshes.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    pub page: Option<Arc<AdobePart>>,
+    pub up: bool,
+    /// Unix seconds of the last successful refresh.
+    pub last_success_unix: Option<f64>,
+    /// Whether the last finished refresh succeeded.
+    pub last_attempt_ok: bool,
+    /// Reason and Unix seconds of the last failed refresh.
+    pub last_failure: Option<(FailureReason, f64)>,
 }
 
 #[derive(Debug, Default)]
@@ -219,17 +237,36 @@ impl Refresher {
     /// The current data and health, without triggering anything.
     pub fn view(&self) -> ScrapeView {
         let published = self.read();
-        let fresh_limit = self.intervals.min_interval * 2;
-        let up = published.last_attempt_ok
-            && published
-                .last_success
-                .is_some_and(|(at, _)| at.elapsed() <= fresh_limit);
         ScrapeView {
             snapshot: published.snapshot.clone(),
-            up,
+            up: self.up(&published),
             last_success_unix: published.last_success.map(|(_, t)| unix_seconds(t)),
             registry_last_success_unix: published.registry_success.map(unix_seconds),
         }
+    }
+
+    /// What the status page needs, without triggering anything.
+    pub fn page_view(&self) -> PageView {
+        let published = self.read();
+        PageView {
+            page: published.page.clone(),
+            up: self.up(&published),
+            last_success_unix: published.last_success.map(|(_, t)| unix_seconds(t)),
+            last_attempt_ok: published.last_attempt_ok,
+            last_failure: published
+                .last_failure
+                .map(|(reason, at)| (reason, unix_seconds(at))),
+        }
+    }
+
+    /// `adobe_status_up`: the last attempt succeeded and its data is no older than twice the
+    /// minimum interval.
+    fn up(&self, published: &Published) -> bool {
+        let fresh_limit = self.intervals.min_interval * 2;
+        published.last_attempt_ok
+            && published
+                .last_success
+                .is_some_and(|(at, _)| at.elapsed() <= fresh_limit)
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Published> {
@@ -247,6 +284,7 @@ impl Refresher {
         let data_age = {
             let mut published = self.write();
             published.last_attempt_ok = false;
+            published.last_failure = Some((reason, SystemTime::now()));
             published.last_success.map(|(at, _)| at.elapsed().as_secs())
         };
         warn!(
@@ -305,7 +343,11 @@ impl Refresher {
         .await
         .map_err(|err| RefreshError::Derive(err.to_string()))?
         .map_err(|err| RefreshError::Derive(err.to_string()))?;
-        let Derived { snapshot, encoded } = derived;
+        let Derived {
+            snapshot,
+            encoded,
+            page,
+        } = derived;
         if !registry_errors.is_empty() {
             warn!(
                 errors = registry_errors.join("; "),
@@ -313,10 +355,12 @@ impl Refresher {
             );
         }
         let summary = encoded.summary();
+        let page_bytes = page.len();
         let recovered = {
             let mut published = self.write();
             let recovered = !published.last_attempt_ok;
             published.snapshot = Some(Arc::new(encoded));
+            published.page = Some(Arc::new(page));
             published.last_success = Some((Instant::now(), SystemTime::now()));
             published.last_attempt_ok = true;
             recovered
@@ -329,6 +373,7 @@ impl Refresher {
                     products = summary.products,
                     ongoing_incidents = summary.ongoing_incidents,
                     maintenances = summary.maintenance_series,
+                    status_page_bytes = page_bytes,
                     duration_ms,
                     "refreshed Adobe status"
                 )

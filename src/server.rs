@@ -1,5 +1,5 @@
-//! HTTP surface (README "HTTP endpoints") on hyper 1: `/`, the telemetry path, `/-/healthy`, `/-/ready`;
-//! 404 and 405 for the rest; a header-read timeout and a small request buffer so idle or slow
+//! HTTP surface (README "HTTP endpoints") on hyper 1: `/` (the status page), the telemetry
+//! path, `/-/healthy`, `/-/ready`; 404 and 405 for the rest; a header-read timeout and a small request buffer so idle or slow
 //! clients cannot pin connections; graceful shutdown that lets in-flight scrapes finish.
 
 use std::convert::Infallible;
@@ -16,7 +16,8 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, AUTHORIZATION,
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, VARY,
+    WWW_AUTHENTICATE, X_CONTENT_TYPE_OPTIONS,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -28,6 +29,8 @@ use tracing::{debug, error, info, warn};
 
 use crate::metrics::{self, ExporterMetrics, Format};
 use crate::refresh::Refresher;
+use crate::status_page::{self, Health, LastRefresh, Links, Page};
+use crate::timestamp::unix_now;
 use crate::web_config::{AuthOutcome, BasicAuth, RateLimiter};
 
 /// Prometheus sends its scrape timeout in this header; we answer a little before it.
@@ -222,7 +225,7 @@ async fn route<B>(app: &App, req: Request<B>) -> Response<Body> {
         metrics_response(app, &req).await
     } else {
         match path {
-            "/" => landing_page(&app.telemetry_path),
+            "/" => status_page_response(app, &req).await,
             "/-/healthy" => plain(StatusCode::OK, "Healthy\n"),
             _ if app.refresher.has_data() => plain(StatusCode::OK, "Ready\n"),
             _ => plain(
@@ -337,39 +340,74 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
     response
 }
 
-fn landing_page(telemetry_path: &str) -> Response<Body> {
-    let path = html_escape(telemetry_path);
-    let html = format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Adobe Status Exporter</title></head>
-<body>
-<h1>Adobe Status Exporter</h1>
-<p>Prometheus exporter for the Adobe Status API: incidents and maintenances per Adobe product and service.</p>
-<ul>
-<li><a href="{path}">Metrics</a></li>
-<li><a href="/-/healthy">Health</a></li>
-<li><a href="/-/ready">Readiness</a></li>
-</ul>
-<p>Version {version}</p>
-</body>
-</html>
-"#,
-        version = env!("CARGO_PKG_VERSION"),
-    );
-    let mut response = Response::new(Body::full(html));
-    response.headers_mut().insert(
+/// The status page: a refresh first if one is due (as for a scrape), then this view's
+/// headline and health around the Adobe part rendered at the last good refresh.
+async fn status_page_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
+    let wait = scrape_wait(req, app.max_scrape_wait);
+    app.refresher.scrape(wait).await;
+    let view = app.refresher.page_view();
+    let last_refresh = match (
+        view.last_attempt_ok,
+        view.last_success_unix,
+        view.last_failure,
+    ) {
+        (false, _, Some((reason, at))) => LastRefresh::Failed {
+            reason: reason.label(),
+            at,
+        },
+        (_, Some(at), _) => LastRefresh::Succeeded { at },
+        _ => LastRefresh::NotYet,
+    };
+    let health = Health {
+        now: unix_now(),
+        up: view.up,
+        last_refresh,
+        token_expiry: app.metrics.token_expiry(),
+        upstream_requests: app.metrics.upstream_requests(),
+        upstream_throttled: app.metrics.upstream_throttled(),
+        refresh_failures: app.metrics.refresh_failures(),
+    };
+    let links = Links {
+        telemetry_path: app.telemetry_path.clone(),
+    };
+    let page = Page::assemble(view.page.as_deref(), &health, &links);
+    let gzipped = if accepts_gzip(req.headers()) {
+        match page.gzip_chunks() {
+            Some(Ok(chunks)) => Some(chunks),
+            Some(Err(err)) => {
+                warn!(error = %err, "gzip failed; answering uncompressed");
+                None
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    let gzip = gzipped.is_some();
+    let mut response = Response::new(Body {
+        chunks: match gzipped {
+            Some(chunks) => chunks.into_iter().collect(),
+            None => page.chunks().collect(),
+        },
+    });
+    let headers = response.headers_mut();
+    headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(status_page::CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Its health part is of this moment.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    if gzip {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     response
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Resolves on SIGTERM or SIGINT (a container's PID 1 must handle SIGTERM itself).
@@ -562,6 +600,34 @@ mod tests {
             call(&app, Method::GET, "/-/healthy", &[]).await.0,
             StatusCode::OK
         );
+    }
+
+    #[tokio::test]
+    async fn status_page_without_data_says_so_with_its_security_headers() {
+        let app = app();
+        let (status, headers, body) = call(&app, Method::GET, "/", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(
+            headers[CONTENT_SECURITY_POLICY],
+            status_page::CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(headers[X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(body.contains("No data yet"), "{body}");
+        // The page asked for a refresh (upstream is unreachable): it says why it failed.
+        assert!(body.contains("The last refresh failed"), "{body}");
+
+        let (status, head_headers, head_body) = call(&app, Method::HEAD, "/", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(head_headers[CONTENT_TYPE], "text/html; charset=utf-8");
+        assert!(head_body.is_empty());
+
+        let request = Request::get("/")
+            .header(ACCEPT_ENCODING, "gzip")
+            .body(())
+            .unwrap();
+        let gzipped = handle(&app, request).await;
+        assert_eq!(gzipped.headers()[CONTENT_ENCODING], "gzip");
     }
 
     #[tokio::test]

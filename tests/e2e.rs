@@ -270,13 +270,13 @@ async fn demo_mode_serves_dozens_of_products_and_stops_cleanly() {
         .lines()
         .any(|l| l.starts_with("adobe_status_service_info{")));
     assert_eq!(value(&body, "adobe_status_up"), Some(1.0));
-    let landing = reqwest::get(exporter.url("/"))
+    let page = reqwest::get(exporter.url("/"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(landing.contains(r#"href="/metrics""#));
+    assert!(page.contains(r#"href="/metrics""#));
     assert_eq!(
         reqwest::get(exporter.url("/nope")).await.unwrap().status(),
         404
@@ -360,4 +360,74 @@ async fn text_format_without_accept_openmetrics_for_prometheus_same_samples() {
     assert_eq!(data(&text), data(&openmetrics));
     assert!(text.contains("# TYPE adobe_status_product_info gauge"));
     assert!(!text.contains("# EOF") && !text.contains("# UNIT"));
+}
+
+/// The status page under a custom telemetry path: what `/metrics` exports (open incidents, the
+/// maintenance in progress, never the closed incident), Adobe's strings escaped, and a link to
+/// where the metrics really are.
+#[tokio::test]
+async fn status_page_shows_what_the_metrics_export_and_links_the_telemetry_path() {
+    const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+    let sim = simulator(Scenario::Empty).await;
+    let control = sim.control();
+    control.add_product("999002", HOSTILE, "503461", vec![]);
+    let major = control.open_incident(incident(&[ANALYTICS], "Major", "Reports are delayed"));
+    control.open_incident(incident(&["999002"], "Minor", HOSTILE));
+    let closed = control.open_incident(incident(&[AEM], "Major", "Already over"));
+    control.close_incident(&closed);
+    let now = std::time::SystemTime::now();
+    control.add_maintenance(adobe_status_sim::MaintenanceSpec {
+        product_ids: vec![MARKETO.to_owned()],
+        status: "Started".to_owned(),
+        maintenance_type: "Normal".to_owned(),
+        title: "Database upgrade".to_owned(),
+        start: now - std::time::Duration::from_secs(600),
+        end: now + std::time::Duration::from_secs(3600),
+    });
+
+    let exporter = Exporter::against(&sim, &["--web.telemetry-path=/adobe/metrics"]);
+    exporter.ready().await;
+    let metrics = reqwest::get(exporter.url("/adobe/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains(&format!(r#"incident_id="{major}""#)));
+
+    let response = reqwest::get(exporter.url("/")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    assert!(response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"href="/adobe/metrics""#), "{page}");
+    assert!(page.contains("Reports are delayed"), "{page}");
+    assert!(page.contains("Adobe Analytics"), "{page}");
+    assert!(page.contains("Database upgrade"), "{page}");
+    assert!(page.contains("In progress"), "{page}");
+    assert!(!page.contains("Already over"), "{page}");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<img"), "{page}");
+    assert!(page.contains(r#"<strong class="up">1</strong>"#), "{page}");
+    assert!(page.contains("2 ongoing incidents on 2 of"), "{page}");
+
+    // HEAD answers like GET, without the body.
+    let head = reqwest::Client::new()
+        .head(exporter.url("/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(head.text().await.unwrap().is_empty());
 }

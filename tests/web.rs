@@ -312,9 +312,27 @@ async fn tls_with_basic_auth() {
         );
         assert!(!answer.body.contains("adobe_status"));
     }
-    // Health endpoints are protected too (exporter-toolkit behaviour).
+    // Health endpoints and the status page are protected too (exporter-toolkit behaviour).
     let health = client.get(exporter.port, "/-/healthy", &[]).await.unwrap();
     assert_eq!(health.status, 401);
+    let page = client.get(exporter.port, "/", &[]).await.unwrap();
+    assert_eq!(page.status, 401);
+    assert!(!page.body.contains("Ongoing incidents"));
+
+    // With the password, the status page is served over TLS with the demo's data.
+    let page = client
+        .get(exporter.port, "/", &[("Authorization", &good)])
+        .await
+        .unwrap();
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert!(page.body.contains("Ongoing incidents"), "{}", page.body);
+    assert!(page.body.contains("Exporter health"));
+    assert!(page.body.contains(r#"href="/metrics""#));
 
     // Plain HTTP on the TLS port gets no metrics.
     let plain = reqwest::get(exporter.url("/metrics")).await;

@@ -46,6 +46,8 @@ pub struct ExporterMetrics {
     requests: Family<RequestLabels, Counter>,
     durations: Family<ApiLabels, Histogram, fn() -> Histogram>,
     throttled: Counter,
+    /// All upstream requests, for the status page (the family has no total).
+    requests_total: Counter,
     refresh_failures: Family<ReasonLabels, Counter>,
     /// f64 bits of the cached token's expiry (Unix seconds); 0 = no token yet.
     token_expiry: AtomicU64,
@@ -115,6 +117,7 @@ impl ExporterMetrics {
             requests,
             durations,
             throttled,
+            requests_total: Counter::default(),
             refresh_failures,
             token_expiry: AtomicU64::new(0),
             generation: AtomicU64::new(0),
@@ -131,6 +134,7 @@ impl ExporterMetrics {
                 code,
             })
             .inc();
+        self.requests_total.inc();
         self.durations
             .get_or_create(&ApiLabels { api: api.label() })
             .observe(elapsed.as_secs_f64());
@@ -165,9 +169,33 @@ impl ExporterMetrics {
         self.generation.load(Ordering::Acquire)
     }
 
-    pub(super) fn token_expiry(&self) -> Option<f64> {
+    /// Unix seconds at which the cached token expires; `None` before the first token.
+    pub fn token_expiry(&self) -> Option<f64> {
         let value = f64::from_bits(self.token_expiry.load(Ordering::Relaxed));
         (value > 0.0).then_some(value)
+    }
+
+    /// Upstream requests so far, all APIs and outcomes together.
+    pub fn upstream_requests(&self) -> u64 {
+        self.requests_total.get()
+    }
+
+    /// Upstream answers with HTTP 429 so far.
+    pub fn upstream_throttled(&self) -> u64 {
+        self.throttled.get()
+    }
+
+    /// Failed refreshes so far, all reasons together.
+    pub fn refresh_failures(&self) -> u64 {
+        FailureReason::ALL
+            .iter()
+            .filter_map(|reason| {
+                self.refresh_failures.get(&ReasonLabels {
+                    reason: reason.label(),
+                })
+            })
+            .map(|c| c.get())
+            .sum()
     }
 
     /// Requests recorded so far for `api` with `code` (for tests and `--check`).

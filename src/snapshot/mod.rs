@@ -111,6 +111,8 @@ pub struct IncidentSeries {
     pub started: Option<f64>,
     /// Region names (or ids when the registry has no name), or [`ALL_REGIONS`].
     pub regions: Vec<String>,
+    /// Names of the product's services it hits (ids when unnamed); empty when Adobe names none.
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -254,6 +256,7 @@ impl Builder<'_> {
                 .unwrap_or(Severity::Unknown);
 
             let services = self.incident_services(incident, product_id, latest);
+            let service_names = services.iter().map(|(_, name)| name.clone()).collect();
             let registry = self.registry;
             let status = self.product(product_id, None);
             status.incidents[severity.index()] += 1;
@@ -283,6 +286,7 @@ impl Builder<'_> {
                 title,
                 started,
                 regions: incident_regions(registry, incident, latest),
+                services: service_names,
             });
         }
     }

@@ -192,6 +192,25 @@ fn services_from_history_then_event_restricted_to_registry() {
     assert_eq!(new.name, "Brand New Product");
     assert_eq!(new.worst_severity(), 3);
     assert_eq!(new.services["n1"].worst_severity, 3);
+    // Each incident carries the names of the services it hits, for the status page.
+    let services_of = |incident: &str, product: &str| {
+        s.incidents
+            .iter()
+            .find(|i| i.incident_id == incident && i.product_id == product)
+            .map(|i| i.services.clone())
+    };
+    assert_eq!(
+        services_of("a", "503462"),
+        Some(vec!["Reporting".to_owned()])
+    );
+    assert_eq!(
+        services_of("b", "503462"),
+        Some(vec!["Data Collection".to_owned()])
+    );
+    assert_eq!(
+        services_of("c", "503472"),
+        Some(vec!["New service".to_owned()])
+    );
 }
 
 #[test]
