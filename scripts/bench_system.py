@@ -13,6 +13,9 @@ Runs, on this machine and in this order:
            x keep-alive/a new connection per request x 1/16/128 connections, each cell against the
            best of four nginx configurations (1 and 2 workers x sendfile on/off, gzip_static with the
            exporter's own gzip bytes), with --baseline (and --also) side by side;
+  anchor   the 1x body, plain, keep-alive at 16 and 64 connections: the exporter next to the
+           matrix's nginx configurations and tuned ones (ANCHOR_CANDIDATES), to check the
+           matrix's anchor is the strongest nginx found;
   cold     scrapes that trigger a refresh, against the upstream's own latency (loopback, and
            with 100 ms injected upstream delay);
   economy  upstream requests per minute under 1, 10 and 1,000 concurrent scrapers;
@@ -155,9 +158,10 @@ def count_series(body):
     return sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
 
 
-def nginx(workdir, body, workers=2, sendfile=True, gzipped=None, name="nginx"):
+def nginx(workdir, body, workers=2, sendfile=True, gzipped=None, name="nginx", extra="", listen=""):
     """An nginx config serving `body` at /metrics (and `gzipped`, the same text gzipped, to
-    clients that accept gzip: gzip_static, so nothing is compressed per request)."""
+    clients that accept gzip: gzip_static, so nothing is compressed per request). `extra`:
+    more http-level directives; `listen`: options of the listen directive (the anchor search)."""
     root = os.path.join(workdir, "www")
     os.makedirs(root, exist_ok=True)
     # nginx workers drop privileges: the files must be world-readable.
@@ -180,16 +184,17 @@ events {{ worker_connections 4096; }}
 http {{
   access_log off;
   sendfile {"on" if sendfile else "off"};
-  tcp_nopush on;
+  {"" if "tcp_nopush" in extra else "tcp_nopush on;"}
   gzip_static {"on" if gzipped is not None else "off"};
   keepalive_requests 1000000;
+  {extra}
   client_body_temp_path {workdir}/nginx-tmp;
   proxy_temp_path {workdir}/nginx-tmp;
   fastcgi_temp_path {workdir}/nginx-tmp;
   uwsgi_temp_path {workdir}/nginx-tmp;
   scgi_temp_path {workdir}/nginx-tmp;
   server {{
-    listen 127.0.0.1:{port};
+    listen 127.0.0.1:{port} {listen};
     root {root};
     location = /metrics {{ default_type "{OPENMETRICS_CONTENT_TYPE}"; }}
   }}
@@ -267,6 +272,51 @@ def scrape_bytes(url, gzip):
     if gzip and response.headers.get("Content-Encoding") != "gzip":
         sys.exit(f"{url} did not answer gzip")
     return response.body
+
+
+# The anchor search: configurations beyond NGINX_CONFIGS tried on the 1x body, to show none of
+# them is stronger (name, workers, sendfile, extra http directives, listen options).
+ANCHOR_CANDIDATES = [
+    ("1w sendfile on", 1, True, "", ""),
+    ("1w sendfile off", 1, False, "", ""),
+    ("2w sendfile on", 2, True, "", ""),
+    ("2w sendfile off", 2, False, "", ""),
+    ("1w sendfile off, output_buffers 1 1m, open_file_cache", 1, False,
+     "output_buffers 1 1m; open_file_cache max=16;", ""),
+    ("2w sendfile off, output_buffers 1 256k, open_file_cache", 2, False,
+     "output_buffers 1 256k; open_file_cache max=16;", ""),
+    ("1w sendfile on, open_file_cache, sndbuf 4m", 1, True, "open_file_cache max=16;", "sndbuf=4m"),
+    ("1w sendfile on, tcp_nopush off, tcp_nodelay, sendfile_max_chunk 0", 1, True,
+     "tcp_nopush off; tcp_nodelay on; sendfile_max_chunk 0; open_file_cache max=16;", ""),
+    ("2w sendfile on, open_file_cache, sndbuf 4m", 2, True, "open_file_cache max=16;", "sndbuf=4m"),
+]
+ANCHOR_CONNS = (16, 64)
+
+
+def anchor(b, out):
+    """Every ANCHOR_CANDIDATES nginx and the exporter on the 1x body, plain, keep-alive."""
+    sim, sim_base = b.simulator(1)
+    _, url = b.exporter(sim_base)
+    plain = scrape_bytes(url + "/metrics", gzip=False)
+    urls = {"exporter": url + "/metrics"}
+    for i, (label, workers, sendfile, extra, listen) in enumerate(ANCHOR_CANDIDATES):
+        name = f"nginx-candidate-{i}"
+        conf, nginx_url = nginx(b.workdir, plain, workers, sendfile, None, name=name, extra=extra, listen=listen)
+        process = b.procs.start(name, ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
+        wait_ok(nginx_url, name, process)
+        urls[f"nginx {label}"] = nginx_url
+    out.append("## The nginx anchor search (1x body, plain, keep-alive)\n")
+    out.append(f"{len(plain)} bytes; wrk {b.duration} s per target and connection count, 2 threads.\n")
+    out.append("| server | " + " | ".join(f"{c} conns req/s (p50 ms)" for c in ANCHOR_CONNS) + " |")
+    out.append("|---|" + "---:|" * len(ANCHOR_CONNS))
+    for name, target in urls.items():
+        cells = []
+        for conns in ANCHOR_CONNS:
+            r = wrk(target, conns, b.duration, [f"Accept: {SCRAPE_ACCEPT}"])
+            cells.append(f"{r['rps']:.0f} ({r['p50']:.3f})")
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out.append("")
+    b.procs.stop_all()
 
 
 def small_flags(b):
@@ -489,7 +539,7 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk cell")
     ap.add_argument("--quick", action="store_true", help="2 s cells, fewer rounds (smoke run)")
-    ap.add_argument("--only", choices=["warm", "matrix", "cold", "economy", "footprint"], action="append")
+    ap.add_argument("--only", choices=["warm", "matrix", "anchor", "cold", "economy", "footprint"], action="append")
     ap.add_argument("--baseline", help="an older binary, measured side by side in the matrix and footprint")
     ap.add_argument("--matrix-duration", type=int, default=3,
                     help="seconds per target and matrix cell (36 cells x 5+ targets)")
@@ -512,7 +562,7 @@ def main():
            f"{os.cpu_count()} CPUs, {os.uname().release})\n"]
     with tempfile.TemporaryDirectory(prefix="ase-bench-") as workdir:
         b = Bench(binary, workdir, duration)
-        sections = args.only or ["warm", "matrix", "cold", "economy", "footprint"]
+        sections = args.only or ["warm", "matrix", "anchor", "cold", "economy", "footprint"]
         try:
             for section in sections:
                 print(f"==> {section}", file=sys.stderr, flush=True)
@@ -525,6 +575,8 @@ def main():
                            conns_list=[int(c) for c in args.conns.split(",")] if args.conns else MATRIX_CONNS,
                            also=also)
                     b.duration = duration
+                elif section == "anchor":
+                    anchor(b, out)
                 elif section == "cold":
                     cold(b, out, rounds=3 if args.quick else 15)
                 elif section == "economy":
