@@ -13,6 +13,8 @@ Runs, on this machine and in this order:
            x keep-alive/a new connection per request x 1/16/128 connections, each cell against the
            best of four nginx configurations (1 and 2 workers x sendfile on/off, gzip_static with the
            exporter's own gzip bytes), with --baseline (and --also) side by side;
+  sweep    one keep-alive connection at 12 catalogue sizes (1 to 66 products), plain and gzip,
+           OpenMetrics and text format: no size may stall;
   anchor   the 1x body, plain, keep-alive at 16 and 64 connections: the exporter next to the
            matrix's nginx configurations and tuned ones (ANCHOR_CANDIDATES), to check the
            matrix's anchor is the strongest nginx found;
@@ -319,6 +321,44 @@ def anchor(b, out):
     b.procs.stop_all()
 
 
+# The stall sweep: catalogue sizes between the matrix's bodies (a stall like the 44 ms of
+# Nagle + delayed ACK shows at some sizes only).
+SWEEP_PRODUCTS = (1, 2, 5, 7, 9, 12, 17, 23, 31, 40, 53, 66)
+# A median this slow at one connection is a stall (the Nagle one was 44 ms; a healthy scrape of
+# these sizes takes well under 1 ms).
+SWEEP_STALL_P50_MS = 10
+
+
+def sweep(b, out):
+    """One keep-alive connection against the exporter watching the first N products of the 1x
+    catalogue, for every N of SWEEP_PRODUCTS, plain and gzip, OpenMetrics and text format."""
+    sim, sim_base = b.simulator(1)
+    _, url = b.exporter(sim_base, name="exporter-probe")
+    ids = re.findall(r'^adobe_status_product_info\{product_id="([^"]+)"', get(url + "/metrics").decode(), re.M)
+    b.procs.stop("exporter-probe")
+    out.append("## Stall sweep (one keep-alive connection, body sizes between the matrix's)\n")
+    out.append(f"wrk {b.duration} s per row and column, 1 thread, 1 connection; `--adobe.product-id` with the "
+               f"first N products. p50 / p99 in ms. Stall: p50 over {SWEEP_STALL_P50_MS} ms or a wrk timeout.\n")
+    kinds = [("plain", "OpenMetrics"), ("plain", "text"), ("gzip", "OpenMetrics"), ("gzip", "text")]
+    out.append("| products | plain bytes | gzip bytes | " + " | ".join(f"{e} {f}" for e, f in kinds) + " | stall |")
+    out.append("|---:|---:|---:|" + "---:|" * len(kinds) + "---|")
+    for n in SWEEP_PRODUCTS:
+        _, url = b.exporter(sim_base, extra=[f"--adobe.product-id={','.join(ids[:n])}"], name=f"exporter-{n}")
+        url += "/metrics"
+        sizes = [len(scrape_bytes(url, gzip)) for gzip in (False, True)]
+        cells, stall = [], False
+        for encoding, fmt in kinds:
+            headers = ([f"Accept: {SCRAPE_ACCEPT}"] if fmt == "OpenMetrics" else []) + \
+                (["Accept-Encoding: gzip"] if encoding == "gzip" else [])
+            r = wrk(url, 1, b.duration, headers)
+            stall |= r["p50"] > SWEEP_STALL_P50_MS or r["timeouts"] > 0
+            cells.append(f"{r['p50']:.3f} / {r['p99']:.3f}")
+        out.append(f"| {n} | {sizes[0]} | {sizes[1]} | " + " | ".join(cells) + f" | {'yes' if stall else 'none'} |")
+        b.procs.stop(f"exporter-{n}")
+    out.append("")
+    b.procs.stop_all()
+
+
 def small_flags(b):
     """`--adobe.product-id` for the first few products of the 1x catalogue."""
     sim, sim_base = b.simulator(1)
@@ -539,7 +579,7 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk cell")
     ap.add_argument("--quick", action="store_true", help="2 s cells, fewer rounds (smoke run)")
-    ap.add_argument("--only", choices=["warm", "matrix", "anchor", "cold", "economy", "footprint"], action="append")
+    ap.add_argument("--only", choices=["warm", "matrix", "sweep", "anchor", "cold", "economy", "footprint"], action="append")
     ap.add_argument("--baseline", help="an older binary, measured side by side in the matrix and footprint")
     ap.add_argument("--matrix-duration", type=int, default=3,
                     help="seconds per target and matrix cell (36 cells x 5+ targets)")
@@ -562,7 +602,7 @@ def main():
            f"{os.cpu_count()} CPUs, {os.uname().release})\n"]
     with tempfile.TemporaryDirectory(prefix="ase-bench-") as workdir:
         b = Bench(binary, workdir, duration)
-        sections = args.only or ["warm", "matrix", "anchor", "cold", "economy", "footprint"]
+        sections = args.only or ["warm", "matrix", "sweep", "anchor", "cold", "economy", "footprint"]
         try:
             for section in sections:
                 print(f"==> {section}", file=sys.stderr, flush=True)
@@ -575,6 +615,8 @@ def main():
                            conns_list=[int(c) for c in args.conns.split(",")] if args.conns else MATRIX_CONNS,
                            also=also)
                     b.duration = duration
+                elif section == "sweep":
+                    sweep(b, out)
                 elif section == "anchor":
                     anchor(b, out)
                 elif section == "cold":
