@@ -52,6 +52,7 @@ fn main() -> ExitCode {
 /// 128 KiB and more mapped on their own, so they go back to the system when freed. Scrapes
 /// allocate little (their bytes are shared): the body-size matrix shows no consistent cost.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)] // the codebase's only unsafe block (workspace lint `unsafe_code = "deny"`)
 fn tune_allocator() {
     // SAFETY: mallopt only sets parameters of the allocator; it runs first in main, before any
     // other thread exists. A refused setting (return 0) leaves glibc's default, which works.
