@@ -64,6 +64,16 @@ fn encode_view(up: bool, snapshot: Option<Snapshot>) -> String {
     .to_text()
 }
 
+/// A scrape's view of `encoded`, refreshed at NOW.
+fn fresh_view(encoded: &Arc<EncodedSnapshot>, up: bool) -> ScrapeView {
+    ScrapeView {
+        snapshot: Some(Arc::clone(encoded)),
+        up,
+        last_success_unix: Some(NOW),
+        registry_last_success_unix: Some(NOW),
+    }
+}
+
 fn has_line(body: &str, line: &str) -> bool {
     body.lines().any(|l| l == line)
 }
@@ -206,12 +216,7 @@ fn data_series_are_deterministic() {
 fn scrapes_share_the_snapshot_bytes_and_form_one_exposition() {
     let metrics = Arc::new(ExporterMetrics::new());
     let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
-    let view = |up| ScrapeView {
-        snapshot: Some(Arc::clone(&encoded)),
-        up,
-        last_success_unix: Some(NOW),
-        registry_last_success_unix: Some(NOW),
-    };
+    let view = |up| fresh_view(&encoded, up);
     let first = encode(&metrics, view(true), Format::OpenMetrics1).unwrap();
     let second = encode(&metrics, view(false), Format::OpenMetrics1).unwrap();
     // The snapshot's chunk is the same allocation in both scrapes, not a copy.
@@ -314,12 +319,7 @@ fn gunzip(chunks: &[Bytes]) -> String {
 fn unchanged_scrapes_share_their_pieces_and_any_change_encodes_anew() {
     let metrics = Arc::new(ExporterMetrics::new());
     let encoded = Arc::new(EncodedSnapshot::new(&Arc::new(snapshot())).unwrap());
-    let view = |up| ScrapeView {
-        snapshot: Some(Arc::clone(&encoded)),
-        up,
-        last_success_unix: Some(NOW),
-        registry_last_success_unix: Some(NOW),
-    };
+    let view = |up| fresh_view(&encoded, up);
     let pointers = |e: &Exposition| e.chunks().map(|c| c.as_ptr()).collect::<Vec<_>>();
     let first = encode(&metrics, view(true), Format::OpenMetrics1).unwrap();
     let first_gzip = first.gzip_chunks().unwrap();
