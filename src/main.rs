@@ -35,7 +35,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(app::run(*config)) {
+    // The whole app runs on the runtime's workers, not on this thread: with the accept loop here,
+    // every new connection was handed across to a worker, and that wake-up doubled the median
+    // of a one-connection-per-request scrape (BENCHMARKS.md, issue 16).
+    let run = runtime.block_on(async { tokio::spawn(app::run(*config)).await });
+    match run.unwrap_or_else(|join| Err(anyhow::anyhow!("the exporter's task ended: {join}"))) {
         Ok(code) => code,
         Err(err) => {
             // Logging is up, so the log line is the one place the reason goes (on stderr).
