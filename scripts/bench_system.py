@@ -121,6 +121,21 @@ class Bench:
         return proc, url
 
 
+    def nginx(self, name, body, **config):
+        """An nginx process serving `body` at /metrics (`config`: the keywords of nginx()), ready."""
+        conf, url = nginx(self.workdir, body, name=name, **config)
+        process = self.procs.start(name, ["nginx", "-c", conf, "-e", os.path.join(self.workdir, "nginx-error.log")])
+        wait_ok(url, name, process)
+        return url
+
+    def catalogue_ids(self, sim_base):
+        """The product ids of the catalogue the simulator at `sim_base` serves, in exposition order."""
+        _, url = self.exporter(sim_base, name="exporter-probe")
+        body = get(url + "/metrics").decode()
+        self.procs.stop("exporter-probe")
+        return re.findall(r'^adobe_status_product_info\{product_id="([^"]+)"', body, re.M)
+
+
 UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -210,9 +225,7 @@ def warm(b, out):
     exporter, url = b.exporter(sim_base)
     body = get(url + "/metrics")
     series = count_series(body)
-    conf, nginx_url = nginx(b.workdir, body)
-    nginx_process = b.procs.start("nginx", ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
-    wait_ok(nginx_url, "nginx", nginx_process)
+    nginx_url = b.nginx("nginx", body)
     node_port = free_port()
     node_exporter = b.procs.start("node-exporter", ["prometheus-node-exporter",
                                                     f"--web.listen-address=127.0.0.1:{node_port}"])
@@ -302,11 +315,8 @@ def anchor(b, out):
     plain = scrape_bytes(url + "/metrics", gzip=False)
     urls = {"exporter": url + "/metrics"}
     for i, (label, workers, sendfile, extra, listen) in enumerate(ANCHOR_CANDIDATES):
-        name = f"nginx-candidate-{i}"
-        conf, nginx_url = nginx(b.workdir, plain, workers, sendfile, None, name=name, extra=extra, listen=listen)
-        process = b.procs.start(name, ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
-        wait_ok(nginx_url, name, process)
-        urls[f"nginx {label}"] = nginx_url
+        urls[f"nginx {label}"] = b.nginx(f"nginx-candidate-{i}", plain, workers=workers, sendfile=sendfile,
+                                         extra=extra, listen=listen)
     out.append("## The nginx anchor search (1x body, plain, keep-alive)\n")
     out.append(f"{len(plain)} bytes; wrk {b.duration} s per target and connection count, 2 threads.\n")
     out.append("| server | " + " | ".join(f"{c} conns req/s (p50 ms)" for c in ANCHOR_CONNS) + " |")
@@ -333,9 +343,7 @@ def sweep(b, out):
     """One keep-alive connection against the exporter watching the first N products of the 1x
     catalogue, for every N of SWEEP_PRODUCTS, plain and gzip, OpenMetrics and text format."""
     sim, sim_base = b.simulator(1)
-    _, url = b.exporter(sim_base, name="exporter-probe")
-    ids = re.findall(r'^adobe_status_product_info\{product_id="([^"]+)"', get(url + "/metrics").decode(), re.M)
-    b.procs.stop("exporter-probe")
+    ids = b.catalogue_ids(sim_base)
     out.append("## Stall sweep (one keep-alive connection, body sizes between the matrix's)\n")
     out.append(f"wrk {b.duration} s per row and column, 1 thread, 1 connection; `--adobe.product-id` with the "
                f"first N products. p50 / p99 in ms. Stall: p50 over {SWEEP_STALL_P50_MS} ms or a wrk timeout.\n")
@@ -362,8 +370,7 @@ def sweep(b, out):
 def small_flags(b):
     """`--adobe.product-id` for the first few products of the 1x catalogue."""
     sim, sim_base = b.simulator(1)
-    _, url = b.exporter(sim_base, name="exporter-probe")
-    ids = re.findall(r'^adobe_status_product_info\{product_id="([^"]+)"', get(url + "/metrics").decode(), re.M)
+    ids = b.catalogue_ids(sim_base)
     b.procs.stop_all()
     return [f"--adobe.product-id={','.join(ids[:SMALL_PRODUCTS])}"]
 
@@ -385,11 +392,8 @@ def matrix(b, out, baseline=None, bodies=MATRIX_BODIES, conns_list=MATRIX_CONNS,
         plain = scrape_bytes(urls["exporter"], gzip=False)
         gzipped = scrape_bytes(urls["exporter"], gzip=True)
         for workers, sendfile in NGINX_CONFIGS:
-            name = nginx_name(workers, sendfile).replace(" ", "-")
-            conf, nginx_url = nginx(b.workdir, plain, workers, sendfile, gzipped, name=name)
-            process = b.procs.start(name, ["nginx", "-c", conf, "-e", os.path.join(b.workdir, "nginx-error.log")])
-            wait_ok(nginx_url, name, process)
-            urls[nginx_name(workers, sendfile)] = nginx_url
+            name = nginx_name(workers, sendfile)
+            urls[name] = b.nginx(name.replace(" ", "-"), plain, workers=workers, sendfile=sendfile, gzipped=gzipped)
         print(f"  {body_name}: {len(plain)} bytes, gzip {len(gzipped)}", file=sys.stderr, flush=True)
         for encoding in ("plain", "gzip"):
             for mode in ("keep-alive", "close"):
