@@ -55,22 +55,10 @@ impl Registry {
     /// shared with `self`, unchanged.
     pub fn updated(&self, parts: &RegistryParts) -> Registry {
         Registry {
-            products: parts.products.as_deref().map_or_else(
-                || Arc::clone(&self.products),
-                |products| Arc::new(product_table(products)),
-            ),
-            clouds: parts.clouds.as_deref().map_or_else(
-                || Arc::clone(&self.clouds),
-                |clouds| Arc::new(cloud_index(clouds)),
-            ),
-            regions: parts.regions.as_deref().map_or_else(
-                || Arc::clone(&self.regions),
-                |regions| Arc::new(region_table(regions)),
-            ),
-            titles: parts.messages.as_deref().map_or_else(
-                || Arc::clone(&self.titles),
-                |messages| Arc::new(titles(messages)),
-            ),
+            products: rebuilt(&parts.products, &self.products, product_table),
+            clouds: rebuilt(&parts.clouds, &self.clouds, cloud_index),
+            regions: rebuilt(&parts.regions, &self.regions, region_table),
+            titles: rebuilt(&parts.messages, &self.titles, titles),
         }
     }
 
@@ -99,6 +87,12 @@ impl Registry {
     pub(super) fn region_name(&self, id: &str) -> Option<&str> {
         self.regions.get(id).map(String::as_str)
     }
+}
+
+/// The table built from `part` if it was fetched, else `current`, shared.
+fn rebuilt<P, T>(part: &Option<Vec<P>>, current: &Arc<T>, build: fn(&[P]) -> T) -> Arc<T> {
+    part.as_deref()
+        .map_or_else(|| Arc::clone(current), |part| Arc::new(build(part)))
 }
 
 fn cloud_index(clouds: &[Cloud]) -> CloudIndex {
