@@ -75,12 +75,10 @@ impl Body {
             chunks: VecDeque::from([bytes.into()]),
         }
     }
-}
 
-impl From<metrics::Exposition> for Body {
-    fn from(exposition: metrics::Exposition) -> Body {
+    fn from_chunks(chunks: impl IntoIterator<Item = Bytes>) -> Body {
         Body {
-            chunks: exposition.chunks().collect(),
+            chunks: chunks.into_iter().collect(),
         }
     }
 }
@@ -252,21 +250,11 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
     );
     match metrics::encode(&app.metrics, view, format) {
         Ok(exposition) => {
-            let gzipped = if accepts_gzip(req.headers()) {
-                exposition
-                    .gzip_chunks()
-                    .inspect_err(|err| warn!(error = %err, "gzip failed; answering uncompressed"))
-                    .ok()
-            } else {
-                None
-            };
-            let gzip = gzipped.is_some();
-            let mut response = Response::new(match gzipped {
-                Some(chunks) => Body {
-                    chunks: chunks.into_iter().collect(),
-                },
-                None => Body::from(exposition),
-            });
+            let mut response = gzip_if_accepted(
+                req.headers(),
+                || Some(exposition.gzip_chunks()),
+                || Body::from_chunks(exposition.chunks()),
+            );
             let headers = response.headers_mut();
             headers.insert(
                 CONTENT_TYPE,
@@ -274,9 +262,6 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
             );
             // The answer depends on both: caches must not mix formats or encodings.
             headers.insert(VARY, HeaderValue::from_static("Accept, Accept-Encoding"));
-            if gzip {
-                headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            }
             response
         }
         Err(err) => {
@@ -287,6 +272,35 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
                 "encoding metrics failed\n",
             )
         }
+    }
+}
+
+/// A response with the body as one gzip member (and `Content-Encoding: gzip`) when the client
+/// takes gzip and `gzip` can make it, else with the `plain` body; a failed gzip is logged and
+/// answered uncompressed. `gzip` gives `None` when there is nothing pre-deflated to splice.
+fn gzip_if_accepted<E: std::fmt::Display>(
+    headers: &HeaderMap,
+    gzip: impl FnOnce() -> Option<Result<[Bytes; 3], E>>,
+    plain: impl FnOnce() -> Body,
+) -> Response<Body> {
+    let gzipped = if accepts_gzip(headers) {
+        gzip().and_then(|chunks| {
+            chunks
+                .inspect_err(|err| warn!(error = %err, "gzip failed; answering uncompressed"))
+                .ok()
+        })
+    } else {
+        None
+    };
+    match gzipped {
+        Some(chunks) => {
+            let mut response = Response::new(Body::from_chunks(chunks));
+            response
+                .headers_mut()
+                .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            response
+        }
+        None => Response::new(plain()),
     }
 }
 
@@ -371,25 +385,11 @@ async fn status_page_response<B>(app: &App, req: &Request<B>) -> Response<Body> 
         telemetry_path: app.telemetry_path.clone(),
     };
     let page = Page::assemble(view.page.as_deref(), &health, &links);
-    let gzipped = if accepts_gzip(req.headers()) {
-        match page.gzip_chunks() {
-            Some(Ok(chunks)) => Some(chunks),
-            Some(Err(err)) => {
-                warn!(error = %err, "gzip failed; answering uncompressed");
-                None
-            }
-            None => None,
-        }
-    } else {
-        None
-    };
-    let gzip = gzipped.is_some();
-    let mut response = Response::new(Body {
-        chunks: match gzipped {
-            Some(chunks) => chunks.into_iter().collect(),
-            None => page.chunks().collect(),
-        },
-    });
+    let mut response = gzip_if_accepted(
+        req.headers(),
+        || page.gzip_chunks(),
+        || Body::from_chunks(page.chunks()),
+    );
     let headers = response.headers_mut();
     headers.insert(
         CONTENT_TYPE,
@@ -404,9 +404,6 @@ async fn status_page_response<B>(app: &App, req: &Request<B>) -> Response<Body> 
     // Its health part is of this moment.
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
-    if gzip {
-        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-    }
     response
 }
 
