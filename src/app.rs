@@ -47,9 +47,14 @@ pub fn build_refresher(
         // Token and events run one after the other, each bounded by the request timeout.
         refresh_timeout: config.timeout * 2,
     };
+    let watch = Watch::only(config.product_ids.iter().cloned())
+        .regions(config.regions.clone())
+        .environments(config.environments.clone())
+        .history(config.history.as_secs());
     Ok(Refresher::new(
         client,
-        Watch::only(config.product_ids.iter().cloned()),
+        watch,
+        config.locale.clone(),
         intervals,
         Arc::clone(metrics),
     ))

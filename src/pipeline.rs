@@ -45,7 +45,11 @@ pub fn parse_registry_part(
         Api::Clouds => parts.clouds = Some(model::parse_list(what, body).map_err(wrap)?),
         Api::Products => parts.products = Some(model::parse_list(what, body).map_err(wrap)?),
         Api::Regions => parts.regions = Some(model::parse_list(what, body).map_err(wrap)?),
+        Api::Locales => parts.locales = Some(model::parse_list(what, body).map_err(wrap)?),
         Api::Messages => parts.messages = Some(model::parse_list(what, body).map_err(wrap)?),
+        Api::FallbackMessages => {
+            parts.fallback_messages = Some(model::parse_list(what, body).map_err(wrap)?)
+        }
         Api::Token | Api::Events | Api::Scheduled => {}
     }
     Ok(())

@@ -21,7 +21,9 @@ use futures_util::future::join_all;
 
 use crate::metrics::{EncodedSnapshot, ExporterMetrics, ScrapeView};
 use crate::pipeline::{self, BodyError, Derived};
-use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
+use crate::snapshot::{
+    self, primary_language, resolve_locale, LocaleEntry, Registry, RegistryParts, Snapshot, Watch,
+};
 use crate::status_api::{FetchError, StatusClient};
 use crate::status_page::AdobePart;
 use crate::timestamp::{unix_now, unix_seconds};
@@ -83,11 +85,68 @@ struct PartTimes {
     tried_at: Option<Instant>,
 }
 
-/// One registry API's answer, parsed into a part of its own (the other parts absent).
-fn parse_part(api: Api, body: &[u8]) -> Result<RegistryParts, String> {
+/// One registry API's answer, parsed into a part of its own (the other parts absent);
+/// `language` is the locale a messages body was asked in.
+fn parse_part(api: Api, body: &[u8], language: Option<&str>) -> Result<RegistryParts, String> {
     let mut fresh = RegistryParts::default();
     pipeline::parse_registry_part(&mut fresh, api, body).map_err(|e| e.to_string())?;
+    if api == Api::Messages {
+        fresh.messages_language = language.map(str::to_owned);
+    }
     Ok(fresh)
+}
+
+/// The locale codes to ask `/messages/{locale}` in, from `--adobe.locale` and Adobe's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MessageLocales {
+    /// For [`Api::Messages`].
+    chosen: String,
+    /// For [`Api::FallbackMessages`]; `None` when the chosen locale is English already.
+    english: Option<String>,
+    /// `--adobe.locale` is not among the locales Adobe lists (texts are in English then).
+    unlisted: bool,
+}
+
+impl MessageLocales {
+    /// Before `/locales` answered, the flag's own code (and `en`) are asked for as they are.
+    fn resolve(wanted: &str, known: &[LocaleEntry]) -> MessageLocales {
+        let english = if known.is_empty() {
+            "en".to_owned()
+        } else {
+            resolve_locale("en", known).unwrap_or("en").to_owned()
+        };
+        let (chosen, unlisted) = if known.is_empty() {
+            (wanted.to_owned(), false)
+        } else {
+            match resolve_locale(wanted, known) {
+                Some(code) => (code.to_owned(), false),
+                None => (english.clone(), true),
+            }
+        };
+        let is_english = primary_language(&chosen) == "en";
+        MessageLocales {
+            english: (!is_english).then_some(english),
+            chosen,
+            unlisted,
+        }
+    }
+
+    fn for_api(&self, api: Api) -> Option<&str> {
+        match api {
+            Api::Messages => Some(&self.chosen),
+            Api::FallbackMessages => self.english.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Warnings about the flags that name Adobe's registry (`--adobe.locale`, `--adobe.region`,
+/// `--adobe.environment`), each given once: when the part it needs first loads.
+#[derive(Debug, Default)]
+struct RegistryChecks {
+    locale: bool,
+    regions: bool,
+    environments: bool,
 }
 
 /// A registry part that failed is retried after this long (or the registry interval, if
@@ -99,6 +158,9 @@ const REGISTRY_RETRY: Duration = Duration::from_secs(300);
 pub struct Refresher {
     client: StatusClient,
     watch: Watch,
+    /// `--adobe.locale`.
+    locale: String,
+    checks: Mutex<RegistryChecks>,
     intervals: Intervals,
     metrics: Arc<ExporterMetrics>,
     gate: Mutex<GateState>,
@@ -149,12 +211,15 @@ impl Refresher {
     pub fn new(
         client: StatusClient,
         watch: Watch,
+        locale: String,
         intervals: Intervals,
         metrics: Arc<ExporterMetrics>,
     ) -> Arc<Refresher> {
         Arc::new(Refresher {
             client,
             watch,
+            locale,
+            checks: Mutex::new(RegistryChecks::default()),
             intervals,
             metrics,
             gate: Mutex::new(GateState::default()),
@@ -404,12 +469,14 @@ impl Refresher {
         let since = |t: Option<Instant>, interval: Duration| {
             t.is_none_or(|t| now.duration_since(t) >= interval)
         };
+        let english_only = primary_language(&self.locale) == "en";
         let due: Vec<Api> = Api::REGISTRY
             .into_iter()
+            .filter(|api| !(english_only && *api == Api::FallbackMessages))
             .filter(|api| {
                 let times = cache.times.get(api).copied().unwrap_or_default();
                 if messages_now {
-                    return *api == Api::Messages
+                    return matches!(api, Api::Messages | Api::FallbackMessages)
                         && since(times.tried_at, self.intervals.min_interval);
                 }
                 since(times.fetched_at, self.intervals.registry_interval)
@@ -419,28 +486,75 @@ impl Refresher {
         if due.is_empty() {
             return (Arc::clone(&cache.derived), Vec::new());
         }
-        let answers = join_all(due.iter().map(|api| self.client.fetch(*api))).await;
         let mut errors = Vec::new();
         let mut products_fresh = false;
-        for (api, answer) in due.into_iter().zip(answers) {
-            cache.times.entry(api).or_default().tried_at = Some(now);
-            // A part is replaced only when its answer parses; the others keep their last good copy.
-            match answer
-                .map_err(|e| e.to_string())
-                .and_then(|body| parse_part(api, &body))
-            {
-                Ok(fresh) => {
-                    cache.derived = Arc::new(cache.derived.updated(&fresh));
-                    cache.times.entry(api).or_default().fetched_at = Some(Instant::now());
-                    products_fresh |= api == Api::Products;
+        // The locale list first: it says which code to ask the messages in (`en` may be
+        // listed as `en-US`).
+        let (first, rest): (Vec<Api>, Vec<Api>) =
+            due.into_iter().partition(|api| *api == Api::Locales);
+        for batch in [first, rest] {
+            let locales = MessageLocales::resolve(&self.locale, cache.derived.locales());
+            let answers = join_all(
+                batch
+                    .iter()
+                    .map(|api| self.client.fetch_in(*api, locales.for_api(*api))),
+            )
+            .await;
+            for (api, answer) in batch.into_iter().zip(answers) {
+                cache.times.entry(api).or_default().tried_at = Some(now);
+                // A part is replaced only when its answer parses; the others keep their last
+                // good copy.
+                match answer
+                    .map_err(|e| e.to_string())
+                    .and_then(|body| parse_part(api, &body, locales.for_api(api)))
+                {
+                    Ok(fresh) => {
+                        cache.derived = Arc::new(cache.derived.updated(&fresh));
+                        cache.times.entry(api).or_default().fetched_at = Some(Instant::now());
+                        products_fresh |= api == Api::Products;
+                    }
+                    Err(error) => errors.push(error),
                 }
-                Err(error) => errors.push(error),
             }
         }
+        self.check_registry_flags(&cache.derived);
         // The product list is what names and services come from.
         if products_fresh {
             self.write().registry_success = Some(SystemTime::now());
         }
         (Arc::clone(&cache.derived), errors)
+    }
+
+    /// Warn once about a `--adobe.locale`, `--adobe.region` or `--adobe.environment` value
+    /// Adobe does not list, as soon as the part that lists them has loaded.
+    fn check_registry_flags(&self, registry: &Registry) {
+        let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        if !checks.locale && !registry.locales().is_empty() {
+            checks.locale = true;
+            if MessageLocales::resolve(&self.locale, registry.locales()).unlisted {
+                let known: Vec<String> = registry
+                    .locales()
+                    .iter()
+                    .map(|l| format!("{} ({})", l.code, l.language))
+                    .collect();
+                warn!(
+                    "--adobe.locale {:?} is not a locale Adobe lists (known: {}); showing Adobe's texts in English",
+                    self.locale,
+                    known.join(", ")
+                );
+            }
+        }
+        let regions_due = !checks.regions && registry.has_regions();
+        let environments_due = !checks.environments && registry.has_environments();
+        if regions_due || environments_due {
+            checks.regions |= regions_due;
+            checks.environments |= environments_due;
+            for problem in self.watch.unknown_scope_names(registry) {
+                let about_regions = problem.starts_with("--adobe.region ");
+                if (about_regions && regions_due) || (!about_regions && environments_due) {
+                    warn!("{problem}");
+                }
+            }
+        }
     }
 }

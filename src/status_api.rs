@@ -146,7 +146,12 @@ impl StatusClient {
 
     /// GET one endpoint and return its body (status 200..299).
     pub async fn fetch(&self, api: Api) -> Result<Bytes, FetchError> {
-        self.fetch_body(api)
+        self.fetch_in(api, None).await
+    }
+
+    /// GET one endpoint with a last path segment (the locale of `/messages/{locale}`).
+    pub async fn fetch_in(&self, api: Api, segment: Option<&str>) -> Result<Bytes, FetchError> {
+        self.fetch_body(api, segment)
             .await
             .map_err(|kind| FetchError::new(api, kind))
     }
@@ -155,10 +160,10 @@ impl StatusClient {
         self.parts.tokens.get().await.map_err(FetchErrorKind::Token)
     }
 
-    async fn fetch_body(&self, api: Api) -> Result<Bytes, FetchErrorKind> {
+    async fn fetch_body(&self, api: Api, segment: Option<&str>) -> Result<Bytes, FetchErrorKind> {
         let name = api.label();
         let token = self.token().await?;
-        let mut answer = self.send(api, &token).await?;
+        let mut answer = self.send(api, segment, &token).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             debug!(
                 api = name,
@@ -166,7 +171,7 @@ impl StatusClient {
             );
             self.parts.tokens.invalidate(&token).await;
             let token = self.token().await?;
-            answer = self.send(api, &token).await?;
+            answer = self.send(api, segment, &token).await?;
             if answer.status == StatusCode::UNAUTHORIZED {
                 // The token is brand new: the 401 is not about it. Dropping it would make the
                 // calls running alongside, already retrying with it, fetch yet another one.
@@ -202,7 +207,12 @@ impl StatusClient {
         answer.body.map_err(FetchErrorKind::Body)
     }
 
-    async fn send(&self, api: Api, token: &AccessToken) -> Result<Answer, FetchErrorKind> {
+    async fn send(
+        &self,
+        api: Api,
+        segment: Option<&str>,
+        token: &AccessToken,
+    ) -> Result<Answer, FetchErrorKind> {
         self.parts
             .budget
             .acquire(MAX_BUDGET_WAIT)
@@ -223,7 +233,7 @@ impl StatusClient {
         let request = self
             .parts
             .http
-            .get(self.url(api))
+            .get(self.url(api, segment))
             .query(&query)
             .bearer_auth(token.bearer())
             .header("x-api-key", &self.parts.api_key)
@@ -265,8 +275,9 @@ impl StatusClient {
         })
     }
 
-    /// Base URL + path without a double slash, keeping any path prefix of the base.
-    fn url(&self, api: Api) -> Url {
+    /// Base URL + path without a double slash, keeping any path prefix of the base; `segment`
+    /// is appended percent-encoded.
+    fn url(&self, api: Api, segment: Option<&str>) -> Url {
         let mut url = self.parts.base.clone();
         let joined = format!(
             "{}{}",
@@ -275,6 +286,11 @@ impl StatusClient {
         );
         url.set_path(&joined);
         url.set_query(None);
+        if let Some(segment) = segment {
+            if let Ok(mut segments) = url.path_segments_mut() {
+                segments.push(segment);
+            }
+        }
         url
     }
 }
@@ -337,17 +353,34 @@ mod tests {
     fn urls_join_without_double_slash_and_keep_prefixes() {
         assert_eq!(
             client("https://status.adobe.io/")
-                .url(Api::Scheduled)
+                .url(Api::Scheduled, None)
                 .as_str(),
             "https://status.adobe.io/api/v1/events/scheduled"
         );
         assert_eq!(
-            client("https://status.adobe.io").url(Api::Events).as_str(),
+            client("https://status.adobe.io")
+                .url(Api::Events, None)
+                .as_str(),
             "https://status.adobe.io/api/v1/events"
         );
         assert_eq!(
-            client("http://proxy:8080/adobe/").url(Api::Clouds).as_str(),
+            client("http://proxy:8080/adobe/")
+                .url(Api::Clouds, None)
+                .as_str(),
             "http://proxy:8080/adobe/api/v1/clouds"
+        );
+    }
+
+    #[test]
+    fn the_locale_is_one_encoded_path_segment() {
+        let client = client("https://status.adobe.io/");
+        assert_eq!(
+            client.url(Api::Messages, Some("pt-BR")).as_str(),
+            "https://status.adobe.io/api/v1/messages/pt-BR"
+        );
+        assert_eq!(
+            client.url(Api::Messages, Some("../x y")).as_str(),
+            "https://status.adobe.io/api/v1/messages/..%2Fx%20y"
         );
     }
 

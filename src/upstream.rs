@@ -11,14 +11,27 @@ pub enum Api {
     Clouds,
     Products,
     Regions,
+    Locales,
+    /// `/messages/{locale}` in `--adobe.locale`.
     Messages,
+    /// `/messages/{locale}` in English, for texts the chosen locale lacks (only when the
+    /// chosen locale is not English).
+    FallbackMessages,
 }
 
 impl Api {
     /// The registry parts, refreshed hourly; events and scheduled are fetched every refresh.
-    pub const REGISTRY: [Api; 4] = [Api::Clouds, Api::Products, Api::Regions, Api::Messages];
+    pub const REGISTRY: [Api; 6] = [
+        Api::Clouds,
+        Api::Products,
+        Api::Regions,
+        Api::Locales,
+        Api::Messages,
+        Api::FallbackMessages,
+    ];
 
-    /// Path of the endpoint below the Status API base URL (empty for the IMS token call).
+    /// Path of the endpoint below the Status API base URL (empty for the IMS token call); the
+    /// messages calls add the locale as one more segment.
     pub fn path(self) -> &'static str {
         match self {
             Api::Events => "/api/v1/events",
@@ -26,7 +39,8 @@ impl Api {
             Api::Clouds => "/api/v1/clouds",
             Api::Products => "/api/v1/products",
             Api::Regions => "/api/v1/regions",
-            Api::Messages => "/api/v1/messages/en",
+            Api::Locales => "/api/v1/locales",
+            Api::Messages | Api::FallbackMessages => "/api/v1/messages",
             Api::Token => "",
         }
     }
@@ -39,7 +53,8 @@ impl Api {
             Api::Clouds => "clouds",
             Api::Products => "products",
             Api::Regions => "regions",
-            Api::Messages => "messages",
+            Api::Locales => "locales",
+            Api::Messages | Api::FallbackMessages => "messages",
         }
     }
 }

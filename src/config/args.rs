@@ -124,6 +124,26 @@ pub(super) struct Args {
     #[arg(long = "adobe.product-id", value_name = "ID")]
     pub(super) product_ids: Vec<String>,
 
+    /// Watch only incidents and maintenances that impact this region or name none (Adobe's id
+    /// or name, case-insensitive; repeatable); default all
+    #[arg(long = "adobe.region", value_name = "REGION")]
+    pub(super) regions: Vec<String>,
+
+    /// Watch only incidents and maintenances that impact this environment or name none
+    /// (Adobe's id or name, case-insensitive; repeatable); default all
+    #[arg(long = "adobe.environment", value_name = "ENVIRONMENT")]
+    pub(super) environments: Vec<String>,
+
+    /// Language of titles and of Adobe's texts on the status page (a code from Adobe's
+    /// /locales; untranslated texts fall back to English)
+    #[arg(long = "adobe.locale", default_value = "en", value_name = "LOCALE")]
+    pub(super) locale: String,
+
+    /// Window of the recent-incident gauges and the status page's history (at most 40d, what
+    /// Adobe returns)
+    #[arg(long = "status.history", default_value = "30d", value_parser = parse_duration, value_name = "DURATION")]
+    pub(super) history: Duration,
+
     /// Never refresh events more often than this; scrapes in between are served from cache
     #[arg(long = "status.min-interval", default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
     pub(super) min_interval: Duration,

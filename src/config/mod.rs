@@ -18,6 +18,7 @@ use reqwest::Url;
 use secrecy::SecretString;
 
 use crate::credentials::{ClientSecret, Credentials};
+use crate::snapshot::MAX_HISTORY_SECONDS;
 use args::Args;
 pub use args::{DemoScenario, LogFormat, LogLevel};
 
@@ -95,6 +96,14 @@ pub struct Config {
     pub status_url: Url,
     pub api_key: String,
     pub product_ids: Vec<String>,
+    /// `--adobe.region`, as given (matched case-insensitively against ids and names).
+    pub regions: Vec<String>,
+    /// `--adobe.environment`, likewise.
+    pub environments: Vec<String>,
+    /// `--adobe.locale`.
+    pub locale: String,
+    /// `--status.history`.
+    pub history: Duration,
     pub min_interval: Duration,
     pub registry_interval: Duration,
     pub timeout: Duration,
@@ -166,6 +175,9 @@ impl Args {
             return Err(invalid("--adobe.api-key", "must not be empty"));
         }
         let product_ids = product_ids(&self.product_ids)?;
+        let regions = scope_names("--adobe.region", &self.regions)?;
+        let environments = scope_names("--adobe.environment", &self.environments)?;
+        let locale = locale(&self.locale)?;
         self.check_limits()?;
         let (credentials, mode) = self.credentials_and_mode(env, &mut warnings)?;
         Ok(Config {
@@ -178,6 +190,10 @@ impl Args {
             status_url,
             api_key: self.api_key.trim().to_owned(),
             product_ids,
+            regions,
+            environments,
+            locale,
+            history: self.history,
             min_interval: self.min_interval,
             registry_interval: self.registry_interval,
             timeout: self.timeout,
@@ -200,6 +216,15 @@ impl Args {
             return Err(invalid(
                 "--status.registry-interval",
                 "must not be shorter than --status.min-interval",
+            ));
+        }
+        if self.history < Duration::from_secs(3600) {
+            return Err(invalid("--status.history", "must be at least 1h"));
+        }
+        if self.history.as_secs() > MAX_HISTORY_SECONDS {
+            return Err(invalid(
+                "--status.history",
+                "must be at most 40d: Adobe's /events covers the last 40 days",
             ));
         }
         if self.timeout.is_zero() {
@@ -314,6 +339,40 @@ fn product_ids(raw: &[String]) -> Result<Vec<String>, ConfigError> {
         }
     }
     Ok(ids)
+}
+
+/// `--adobe.region` or `--adobe.environment`: repeatable (not comma-separated: Adobe's names
+/// contain commas), trimmed, de-duplicated case-insensitively in order.
+fn scope_names(flag: &'static str, raw: &[String]) -> Result<Vec<String>, ConfigError> {
+    let mut names: Vec<String> = Vec::new();
+    for value in raw {
+        let name = value.trim();
+        if name.is_empty() || name.chars().any(char::is_control) || name.len() > 200 {
+            return Err(invalid(flag, format!("{value:?} is not an id or a name")));
+        }
+        if !names.iter().any(|known| known.to_lowercase() == name.to_lowercase()) {
+            names.push(name.to_owned());
+        }
+    }
+    Ok(names)
+}
+
+/// `--adobe.locale`: a language tag as Adobe's `/locales` lists them (`en`, `pt-BR`,
+/// `zh_CN`). Whether Adobe lists it is known only once `/locales` answered (then a warning).
+fn locale(raw: &str) -> Result<String, ConfigError> {
+    let tag = raw.trim();
+    let mut parts = tag.split(['-', '_']);
+    let language_ok = parts
+        .next()
+        .is_some_and(|l| (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !(language_ok && rest_ok) {
+        return Err(invalid(
+            "--adobe.locale",
+            format!("{raw:?} is not a language tag like en, fr or pt-BR"),
+        ));
+    }
+    Ok(tag.to_owned())
 }
 
 fn resolve_listen(raw: &str) -> Result<SocketAddr, ConfigError> {

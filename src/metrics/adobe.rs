@@ -140,16 +140,54 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
             )
         }),
     )?;
+    gauge_family(
+        encoder,
+        "product_recent_incidents",
+        "Adobe incidents per product and severity that started within --status.history.",
+        None,
+        products().flat_map(|(id, p)| {
+            Severity::ALL.into_iter().map(move |sev| {
+                (
+                    [
+                        ("product_id", id.as_str()),
+                        ("incident_severity", sev.label()),
+                    ],
+                    i64::from(p.recent_incidents(sev)),
+                )
+            })
+        }),
+    )?;
+    gauge_family(
+        encoder,
+        "product_recent_impact",
+        "Seconds of the --status.history window with at least one Adobe incident of that severity open on the product.",
+        Some(&Unit::Seconds),
+        products().flat_map(|(id, p)| {
+            Severity::ALL.into_iter().map(move |sev| {
+                (
+                    [
+                        ("product_id", id.as_str()),
+                        ("incident_severity", sev.label()),
+                    ],
+                    // Whole seconds: the value is rounded when derived.
+                    p.recent_impact_seconds(sev) as i64,
+                )
+            })
+        }),
+    )?;
     info_family(
         encoder,
         "incident",
-        "Ongoing Adobe incident per product with its severity and title.",
+        "Ongoing Adobe incident per product with its severity, title, customer and operations impact, and root-cause statement (empty until published).",
         s.incidents.iter().map(|i| {
             [
                 ("incident_id", i.incident_id.as_str()),
                 ("product_id", i.product_id.as_str()),
                 ("incident_severity", i.severity.label()),
                 ("title", i.title.as_str()),
+                ("customer_impact", i.customer_impact.label()),
+                ("operations_impact", i.operations_impact.label()),
+                ("root_cause_url", i.root_cause_url.as_str()),
             ]
         }),
     )?;
@@ -181,6 +219,24 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
                         ("incident_id", i.incident_id.as_str()),
                         ("product_id", i.product_id.as_str()),
                         ("region_name", region.as_str()),
+                    ],
+                    1_i64,
+                )
+            })
+        }),
+    )?;
+    gauge_family(
+        encoder,
+        "incident_environment_impacted",
+        "Environment impacted by an ongoing Adobe incident, where Adobe names them.",
+        None,
+        s.incidents.iter().flat_map(|i| {
+            i.environments.iter().map(move |environment| {
+                (
+                    [
+                        ("incident_id", i.incident_id.as_str()),
+                        ("product_id", i.product_id.as_str()),
+                        ("environment_name", environment.as_str()),
                     ],
                     1_i64,
                 )

@@ -100,6 +100,19 @@ pub struct Product {
     pub product_services: Vec<NamedRef>,
     #[serde(default, deserialize_with = "lenient_vec")]
     pub regions: Vec<NamedRef>,
+    /// Where the product runs: the names `--adobe.environment` and the environment series use.
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub environments: Vec<NamedRef>,
+}
+
+/// `GET /api/v1/locales` element.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Locale {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub locale_code: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub language_name: Option<String>,
 }
 
 /// One locale's message catalogue from `GET /api/v1/messages/{locale}`.
@@ -144,6 +157,9 @@ pub struct Incident {
     /// Singular name, array value.
     #[serde(default, deserialize_with = "lenient_vec")]
     pub region: Vec<NamedRef>,
+    /// Singular name, array value (`EventEnvironment`: id, name, serviceRegions).
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub environment: Vec<NamedRef>,
 }
 
 /// `IncidentProductDto`.
@@ -179,6 +195,23 @@ pub struct HistoryEntry {
     pub message_time: Option<f64>,
     #[serde(default, deserialize_with = "lenient_string")]
     pub title_token: Option<String>,
+    /// `Most`, `Some`, `None`, `Unknown` (classified later, case-insensitively).
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub customer_impact: Option<String>,
+    /// `Availability`, `Performance`, `None`, `Unknown`.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub operations_impact: Option<String>,
+    /// `CFS` on a root-cause statement, else `Canned`, `Custom` or `None`.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub message_type: Option<String>,
+    /// Address of the root-cause statement, on entries of type `CFS`.
+    #[serde(
+        default,
+        rename = "cfsURL",
+        alias = "cfsUrl",
+        deserialize_with = "lenient_string"
+    )]
+    pub cfs_url: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub service_impact: ServiceImpact,
     #[serde(default, deserialize_with = "lenient")]
@@ -197,6 +230,8 @@ pub struct ServiceImpact {
 pub struct LocationImpact {
     #[serde(default, deserialize_with = "lenient_ids")]
     pub service_regions: Vec<String>,
+    #[serde(default, deserialize_with = "lenient_ids")]
+    pub service_environments: Vec<String>,
 }
 
 /// `MaintenanceDto`.
@@ -221,6 +256,8 @@ pub struct Maintenance {
     pub services: Vec<NamedRef>,
     #[serde(default, deserialize_with = "lenient_vec")]
     pub region: Vec<NamedRef>,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub environment: Vec<NamedRef>,
 }
 
 /// `MaintenanceProductDto`: no per-product status or severity.

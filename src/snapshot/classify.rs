@@ -2,9 +2,10 @@
 //! pair is still open, which regions it hits, how maintenances from both feeds merge, and
 //! titles cleaned for labels (docs/adobe-status-api.md §7).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::registry::{non_empty, Registry};
+use super::scope::{newest_first, newest_stated, Places};
 use super::{ALL_REGIONS, MAX_TITLE_CHARS};
 use crate::model::{self, HistoryEntry, Maintenance};
 
@@ -158,44 +159,18 @@ pub(super) fn incident_is_ongoing(
     }
 }
 
-/// Regions of one (incident, product): latest history first, then the event's list.
-pub(super) fn incident_regions(
-    registry: &Registry,
-    incident: &model::Incident,
-    latest: Option<&HistoryEntry>,
-) -> Vec<String> {
-    let event_name = |id: &str| {
-        incident
-            .region
-            .iter()
-            .find(|r| non_empty(&r.id) == Some(id))
-            .and_then(|r| non_empty(&r.name).map(str::to_owned))
-    };
-    let mut ids: Vec<&str> = latest
-        .map(|h| {
-            h.location_impact
-                .service_regions
-                .iter()
-                .map(|s| s.trim())
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.retain(|s| !s.is_empty());
-    if ids.is_empty() {
-        ids = incident
-            .region
-            .iter()
-            .filter_map(|r| non_empty(&r.id))
-            .collect();
-    }
-    let names: BTreeSet<String> = ids
-        .into_iter()
+/// Region names of one (incident, product) (ids where no name is known), or [`ALL_REGIONS`]
+/// when it names none.
+pub(super) fn region_names(registry: &Registry, regions: &Places) -> Vec<String> {
+    let names: BTreeSet<String> = regions
+        .ids
+        .iter()
         .map(|id| {
             registry
                 .region_name(id)
-                .map(str::to_owned)
-                .or_else(|| event_name(id))
-                .unwrap_or_else(|| id.to_owned())
+                .or(regions.event_name(id))
+                .unwrap_or(id)
+                .to_owned()
         })
         .collect();
     if names.is_empty() {
@@ -203,6 +178,113 @@ pub(super) fn incident_regions(
     } else {
         names.into_iter().collect()
     }
+}
+
+/// Environment names of one (incident, product) (ids where no name is known); empty when it
+/// names none.
+pub(super) fn environment_names(registry: &Registry, environments: &Places) -> Vec<String> {
+    let names: BTreeSet<String> = environments
+        .ids
+        .iter()
+        .map(|id| {
+            registry
+                .environment_name(id)
+                .or(environments.event_name(id))
+                .unwrap_or(id)
+                .to_owned()
+        })
+        .collect();
+    names.into_iter().collect()
+}
+
+/// When a closed (incident, product) ended: `endedOn`, else the time of the newest history
+/// entry that closed or dismissed it, else of the newest entry.
+pub(super) fn incident_end(product: &model::IncidentProduct) -> Option<f64> {
+    product.ended_on.or_else(|| {
+        let closing = newest_first(&product.history).find(|h| {
+            h.message_time.is_some()
+                && matches!(
+                    h.status.as_deref().map(|s| s.trim().to_ascii_lowercase()).as_deref(),
+                    Some("closed" | "dismissed" | "resolved")
+                )
+        });
+        closing
+            .or_else(|| newest_first(&product.history).find(|h| h.message_time.is_some()))
+            .and_then(|h| h.message_time)
+    })
+}
+
+// === Impact ===
+
+/// `customerImpact`: how many customers Adobe says are hit (the `customer_impact` label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum CustomerImpact {
+    Most,
+    Some,
+    None,
+    #[default]
+    Unknown,
+}
+
+impl CustomerImpact {
+    /// A stated value; one this exporter does not know yet is `Unknown`.
+    pub fn parse(raw: &str) -> CustomerImpact {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "most" => CustomerImpact::Most,
+            "some" => CustomerImpact::Some,
+            "none" => CustomerImpact::None,
+            _ => CustomerImpact::Unknown,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CustomerImpact::Most => "most",
+            CustomerImpact::Some => "some",
+            CustomerImpact::None => "none",
+            CustomerImpact::Unknown => "unknown",
+        }
+    }
+}
+
+/// `operationsImpact`: what is hit (the `operations_impact` label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum OperationsImpact {
+    Availability,
+    Performance,
+    None,
+    #[default]
+    Unknown,
+}
+
+impl OperationsImpact {
+    pub fn parse(raw: &str) -> OperationsImpact {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "availability" => OperationsImpact::Availability,
+            "performance" => OperationsImpact::Performance,
+            "none" => OperationsImpact::None,
+            _ => OperationsImpact::Unknown,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OperationsImpact::Availability => "availability",
+            OperationsImpact::Performance => "performance",
+            OperationsImpact::None => "none",
+            OperationsImpact::Unknown => "unknown",
+        }
+    }
+}
+
+/// Customer and operations impact of one (incident, product), each from the newest history
+/// entry that states it.
+pub(super) fn impacts(history: &[HistoryEntry]) -> (CustomerImpact, OperationsImpact) {
+    let customer = newest_stated(history, |h| h.customer_impact.as_deref())
+        .map_or(CustomerImpact::Unknown, CustomerImpact::parse);
+    let operations = newest_stated(history, |h| h.operations_impact.as_deref())
+        .map_or(OperationsImpact::Unknown, OperationsImpact::parse);
+    (customer, operations)
 }
 
 /// Merge `/events` maintenances with `/events/scheduled` by id. When both carry the same id
@@ -275,20 +357,14 @@ pub(super) fn phase_from_dates(m: &Maintenance, now: f64) -> Phase {
 
 /// The newest resolvable title of a history, cleaned for a label value: one line, bounded
 /// length, maintenance window placeholders filled in. Empty when unknown.
-pub(super) fn title_from_history(
+pub(super) fn title_from_history<'r>(
     history: &[HistoryEntry],
-    titles: &HashMap<String, String>,
+    lookup: impl Fn(&str) -> Option<&'r String>,
     window: Option<(Option<f64>, Option<f64>)>,
 ) -> String {
-    let mut entries: Vec<(usize, &HistoryEntry)> = history.iter().enumerate().collect();
-    entries.sort_by(|(ia, a), (ib, b)| {
-        let ta = a.message_time.unwrap_or(f64::NEG_INFINITY);
-        let tb = b.message_time.unwrap_or(f64::NEG_INFINITY);
-        tb.total_cmp(&ta).then(ib.cmp(ia))
-    });
-    let text = entries.into_iter().find_map(|(_, h)| {
+    let text = newest_first(history).find_map(|h| {
         let token = non_empty(&h.title_token)?;
-        titles.get(token)
+        lookup(token)
     });
     let Some(text) = text else {
         return String::new();

@@ -5,16 +5,24 @@
 //! unit-tested on plain data.
 
 mod classify;
+mod history;
 mod registry;
+mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{self, Events, HistoryEntry, Maintenance};
 
 use classify::*;
-pub use classify::{clean_title, MaintenanceState, Severity};
+pub use classify::{clean_title, CustomerImpact, MaintenanceState, OperationsImpact, Severity};
+pub use history::{DayStrip, History, ResolvedIncident, MAX_RESOLVED, MAX_STRIPS};
+use history::Occurrence;
 use registry::non_empty;
-pub use registry::{Registry, RegistryParts, RegistryProduct};
+pub use registry::{
+    primary_language, resolve_locale, same_language_tag, LocaleEntry, Registry, RegistryParts, RegistryProduct,
+};
+pub use scope::{Watch, DEFAULT_HISTORY_SECONDS, MAX_HISTORY_SECONDS};
+use scope::{environments_of, regions_of, root_cause_url};
 
 /// Titles longer than this are cut (they end up in label values of pages).
 pub const MAX_TITLE_CHARS: usize = 160;
@@ -24,29 +32,6 @@ pub const ALL_REGIONS: &str = "all";
 
 // === Snapshot ===
 
-/// Which products to export: all, or the ids given with `--adobe.product-id`.
-#[derive(Debug, Clone, Default)]
-pub struct Watch(Option<BTreeSet<String>>);
-
-impl Watch {
-    pub fn all() -> Watch {
-        Watch(None)
-    }
-
-    pub fn only(ids: impl IntoIterator<Item = String>) -> Watch {
-        let ids: BTreeSet<String> = ids.into_iter().collect();
-        Watch(if ids.is_empty() { None } else { Some(ids) })
-    }
-
-    pub fn includes(&self, product_id: &str) -> bool {
-        self.0.as_ref().is_none_or(|ids| ids.contains(product_id))
-    }
-
-    pub fn ids(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().flatten()
-    }
-}
-
 /// Everything one scrape exports about Adobe, keyed and sorted by id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
@@ -55,6 +40,12 @@ pub struct Snapshot {
     pub incidents: Vec<IncidentSeries>,
     /// One per in-progress or scheduled (maintenance, product).
     pub maintenances: Vec<MaintenanceSeries>,
+    /// Ongoing incidents of watched products that the region/environment scope hides.
+    pub out_of_scope_incidents: usize,
+    /// The scope in words (empty without one), for the status page.
+    pub scope: String,
+    /// The past window, for the status page.
+    pub history: History,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,6 +58,11 @@ pub struct ProductStatus {
     pub maintenances_in_progress: u32,
     pub maintenances_scheduled: u32,
     pub services: BTreeMap<String, ServiceStatus>,
+    /// Incidents that started within the history window, per severity (indexed like
+    /// [`Severity::ALL`]).
+    recent_incidents: [u32; 6],
+    /// Whole seconds of the window with at least one incident of that severity open.
+    recent_impact_seconds: [f64; 6],
 }
 
 impl ProductStatus {
@@ -94,6 +90,14 @@ impl ProductStatus {
     pub fn ongoing_incidents(&self) -> u32 {
         self.incidents.iter().sum()
     }
+
+    pub fn recent_incidents(&self, severity: Severity) -> u32 {
+        self.recent_incidents[severity.index()]
+    }
+
+    pub fn recent_impact_seconds(&self, severity: Severity) -> f64 {
+        self.recent_impact_seconds[severity.index()]
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,6 +117,12 @@ pub struct IncidentSeries {
     pub regions: Vec<String>,
     /// Names of the product's services it hits (ids when unnamed); empty when Adobe names none.
     pub services: Vec<String>,
+    /// Environment names (ids when unnamed); empty when Adobe names none.
+    pub environments: Vec<String>,
+    pub customer_impact: CustomerImpact,
+    pub operations_impact: OperationsImpact,
+    /// The root-cause statement's address; empty until Adobe publishes one.
+    pub root_cause_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +149,8 @@ pub fn derive(
         registry,
         watch,
         snapshot: Snapshot::default(),
+        occurrences: Vec::new(),
+        out_of_scope: BTreeSet::new(),
     };
     builder.seed_products();
     for incident in &events.incidents {
@@ -148,6 +160,14 @@ pub fn derive(
         builder.add_maintenance(maintenance, now);
     }
     let mut snapshot = builder.snapshot;
+    snapshot.history = history::summarize(
+        &builder.occurrences,
+        &mut snapshot.products,
+        watch.history_seconds(),
+        now,
+    );
+    snapshot.out_of_scope_incidents = builder.out_of_scope.len();
+    snapshot.scope = watch.describe_scope();
     snapshot
         .incidents
         .sort_by(|a, b| (&a.incident_id, &a.product_id).cmp(&(&b.incident_id, &b.product_id)));
@@ -161,6 +181,10 @@ struct Builder<'a> {
     registry: &'a Registry,
     watch: &'a Watch,
     snapshot: Snapshot,
+    /// Every (incident, product) in scope with a start, open or closed, for the history.
+    occurrences: Vec<Occurrence>,
+    /// Ids of ongoing incidents of watched products that the scope hides.
+    out_of_scope: BTreeSet<String>,
 }
 
 /// A product's status before any event: its name (the id when it has none) and its cloud.
@@ -248,16 +272,53 @@ impl Builder<'_> {
             }
             self.product(product_id, product.name.as_deref());
             let latest = model::latest(&product.history);
-            if !incident_is_ongoing(product, latest, now) {
+            let ongoing = incident_is_ongoing(product, latest, now);
+            let regions = regions_of(&product.history, &incident.region);
+            let environments = environments_of(&product.history, &incident.environment);
+            if !self.watch.admits(self.registry, &regions, &environments) {
+                if let (true, Some(id)) = (ongoing, &incident_id) {
+                    self.out_of_scope.insert(id.clone());
+                }
                 continue;
             }
             let severity = Severity::parse(product.severity.as_deref())
                 .or_else(|| latest.and_then(|h| Severity::parse(h.severity.as_deref())))
                 .unwrap_or(Severity::Unknown);
+            let registry = self.registry;
+            let started = product.started_on.or_else(|| {
+                product
+                    .history
+                    .iter()
+                    .filter_map(|h| h.message_time)
+                    .reduce(f64::min)
+            });
+            let (customer_impact, operations_impact) = impacts(&product.history);
+            let title = || title_from_history(&product.history, |t| registry.title(t, false), None);
+
+            if let (Some(incident_id), Some(start)) = (&incident_id, started) {
+                let end = if ongoing {
+                    None
+                } else {
+                    Some(incident_end(product).unwrap_or(start).clamp(start, now.max(start)))
+                };
+                self.occurrences.push(Occurrence {
+                    incident_id: incident_id.clone(),
+                    product_id: product_id.to_owned(),
+                    severity,
+                    start,
+                    end,
+                    title: title(),
+                    root_cause_url: root_cause_url(&product.history),
+                    customer_impact,
+                    operations_impact,
+                });
+            }
+            if !ongoing {
+                continue;
+            }
 
             let services = self.incident_services(incident, product_id, latest);
             let service_names = services.iter().map(|(_, name)| name.clone()).collect();
-            let registry = self.registry;
             let status = self.product(product_id, None);
             status.incidents[severity.index()] += 1;
             for (sid, name) in services {
@@ -271,22 +332,18 @@ impl Builder<'_> {
             let Some(incident_id) = &incident_id else {
                 continue;
             };
-            let title = title_from_history(&product.history, &registry.titles().incident, None);
-            let started = product.started_on.or_else(|| {
-                product
-                    .history
-                    .iter()
-                    .filter_map(|h| h.message_time)
-                    .reduce(f64::min)
-            });
             self.snapshot.incidents.push(IncidentSeries {
                 incident_id: incident_id.clone(),
                 product_id: product_id.to_owned(),
                 severity,
-                title,
+                title: title(),
                 started,
-                regions: incident_regions(registry, incident, latest),
+                regions: region_names(registry, &regions),
                 services: service_names,
+                environments: environment_names(registry, &environments),
+                customer_impact,
+                operations_impact,
+                root_cause_url: root_cause_url(&product.history),
             });
         }
     }
@@ -341,6 +398,12 @@ impl Builder<'_> {
         let Some(state) = maintenance_state(maintenance, now) else {
             return;
         };
+        // A maintenance names its regions and environments for the whole event.
+        let regions = regions_of(&[], &maintenance.region);
+        let environments = environments_of(&[], &maintenance.environment);
+        if !self.watch.admits(self.registry, &regions, &environments) {
+            return;
+        }
         let maintenance_id = non_empty(&maintenance.id).map(str::to_owned);
         let start = maintenance.started_on.or(maintenance.scheduled_date);
         let end = maintenance.completed_on;
@@ -362,7 +425,7 @@ impl Builder<'_> {
             };
             let title = title_from_history(
                 &product.history,
-                &self.registry.titles().maintenance,
+                |t| self.registry.title(t, true),
                 Some((start, end)),
             );
             self.snapshot.maintenances.push(MaintenanceSeries {

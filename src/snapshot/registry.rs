@@ -1,9 +1,10 @@
-//! The registry (clouds, products, regions, messages) as lookup tables for the derivation.
+//! The registry (clouds, products, regions, environments, locales, messages) as lookup tables
+//! for the derivation.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::model::{Cloud, Messages, NamedRef, Product};
+use crate::model::{Cloud, Locale, Messages, NamedRef, Product};
 
 /// Parsed taxonomy calls; `None` for a call not (or not yet successfully) fetched.
 #[derive(Debug, Clone, Default)]
@@ -11,7 +12,15 @@ pub struct RegistryParts {
     pub clouds: Option<Vec<Cloud>>,
     pub products: Option<Vec<Product>>,
     pub regions: Option<Vec<NamedRef>>,
+    pub locales: Option<Vec<Locale>>,
+    /// `/messages/{locale}` of `--adobe.locale`.
     pub messages: Option<Vec<Messages>>,
+    /// The language `messages` was asked in: its catalogue is preferred when a body holds
+    /// several. `None`: English first, as Adobe's own pages do.
+    pub messages_language: Option<String>,
+    /// `/messages/{english}`, for the texts the chosen locale has no translation of; fetched
+    /// only when the locale is not English.
+    pub fallback_messages: Option<Vec<Messages>>,
 }
 
 /// Lookup tables derived from [`RegistryParts`], one table per part, each shared: a refresh
@@ -22,7 +31,18 @@ pub struct Registry {
     pub products: Arc<BTreeMap<String, RegistryProduct>>,
     clouds: Arc<CloudIndex>,
     regions: Arc<HashMap<String, String>>,
+    /// Environment id → name, from `/products` (names are not unique; ids are).
+    environments: Arc<HashMap<String, String>>,
+    locales: Arc<Vec<LocaleEntry>>,
     titles: Arc<Titles>,
+    fallback_titles: Arc<Titles>,
+}
+
+/// One language Adobe serves messages in (`/locales`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocaleEntry {
+    pub code: String,
+    pub language: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -54,16 +74,66 @@ impl Registry {
     /// This registry with every part present in `parts` rebuilt from it; the other parts are
     /// shared with `self`, unchanged.
     pub fn updated(&self, parts: &RegistryParts) -> Registry {
+        let language = parts.messages_language.as_deref();
         Registry {
             products: rebuilt(&parts.products, &self.products, product_table),
             clouds: rebuilt(&parts.clouds, &self.clouds, cloud_index),
             regions: rebuilt(&parts.regions, &self.regions, region_table),
-            titles: rebuilt(&parts.messages, &self.titles, titles),
+            environments: rebuilt(&parts.products, &self.environments, environment_table),
+            locales: rebuilt(&parts.locales, &self.locales, locale_table),
+            titles: rebuilt(&parts.messages, &self.titles, |m| titles(m, language)),
+            fallback_titles: rebuilt(&parts.fallback_messages, &self.fallback_titles, |m| {
+                titles(m, None)
+            }),
         }
     }
 
-    pub(super) fn titles(&self) -> &Titles {
-        &self.titles
+    /// The text of a title token in the chosen locale, else in English.
+    pub(super) fn title(&self, token: &str, maintenance: bool) -> Option<&String> {
+        fn pick<'t>(titles: &'t Titles, token: &str, maintenance: bool) -> Option<&'t String> {
+            if maintenance {
+                titles.maintenance.get(token)
+            } else {
+                titles.incident.get(token)
+            }
+        }
+        pick(&self.titles, token, maintenance)
+            .or_else(|| pick(&self.fallback_titles, token, maintenance))
+    }
+
+    /// The languages Adobe listed in `/locales` (empty until it answered).
+    pub fn locales(&self) -> &[LocaleEntry] {
+        &self.locales
+    }
+
+    /// Region ids and names, sorted by id.
+    pub fn regions(&self) -> Vec<(&str, &str)> {
+        let mut all: Vec<(&str, &str)> = self
+            .regions
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str()))
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
+    pub fn has_regions(&self) -> bool {
+        !self.regions.is_empty()
+    }
+
+    /// Environment ids and names (unordered).
+    pub fn environments(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.environments
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str()))
+    }
+
+    pub fn has_environments(&self) -> bool {
+        !self.environments.is_empty()
+    }
+
+    pub(super) fn environment_name(&self, id: &str) -> Option<&str> {
+        self.environments.get(id).map(String::as_str)
     }
 
     pub(super) fn cloud_of(&self, product_id: &str) -> (String, String) {
@@ -77,11 +147,7 @@ impl Registry {
     }
 
     pub(super) fn knows_title(&self, token: &str, maintenance: bool) -> bool {
-        if maintenance {
-            self.titles.maintenance.contains_key(token)
-        } else {
-            self.titles.incident.contains_key(token)
-        }
+        self.title(token, maintenance).is_some()
     }
 
     pub(super) fn region_name(&self, id: &str) -> Option<&str> {
@@ -90,7 +156,11 @@ impl Registry {
 }
 
 /// The table built from `part` if it was fetched, else `current`, shared.
-fn rebuilt<P, T>(part: &Option<Vec<P>>, current: &Arc<T>, build: fn(&[P]) -> T) -> Arc<T> {
+fn rebuilt<P, T>(
+    part: &Option<Vec<P>>,
+    current: &Arc<T>,
+    build: impl FnOnce(&[P]) -> T,
+) -> Arc<T> {
     part.as_deref()
         .map_or_else(|| Arc::clone(current), |part| Arc::new(build(part)))
 }
@@ -152,17 +222,77 @@ fn region_table(regions: &[NamedRef]) -> HashMap<String, String> {
         .collect()
 }
 
-/// English first if present, otherwise the first catalogue that has the token.
-fn titles(messages: &[Messages]) -> Titles {
+fn environment_table(products: &[Product]) -> HashMap<String, String> {
+    products
+        .iter()
+        .flat_map(|p| &p.environments)
+        .filter_map(|env| {
+            let id = non_empty(&env.id)?;
+            let name = non_empty(&env.name).unwrap_or(id);
+            Some((id.to_owned(), name.to_owned()))
+        })
+        .collect()
+}
+
+fn locale_table(locales: &[Locale]) -> Vec<LocaleEntry> {
+    locales
+        .iter()
+        .filter_map(|l| {
+            let code = non_empty(&l.locale_code)?;
+            Some(LocaleEntry {
+                code: code.to_owned(),
+                language: non_empty(&l.language_name).unwrap_or(code).to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The code Adobe lists for `wanted` (`--adobe.locale`): the same tag, or for a bare language
+/// (`en`) the first listed code of that language (`en-US`), or for a tag with a region
+/// (`en-US`) Adobe's bare code of its language (`en`). `None` when Adobe lists none of these.
+pub fn resolve_locale<'a>(wanted: &str, known: &'a [LocaleEntry]) -> Option<&'a str> {
+    let language = primary_language(wanted);
+    let bare = !wanted.trim().contains(['-', '_']);
+    known
+        .iter()
+        .find(|l| same_language_tag(&l.code, wanted))
+        .or_else(|| {
+            known.iter().find(|l| {
+                let listed_bare = !l.code.contains(['-', '_']);
+                primary_language(&l.code) == language && (bare || listed_bare)
+            })
+        })
+        .map(|l| l.code.as_str())
+}
+
+/// Same language tag, ignoring case and `-`/`_`.
+pub fn same_language_tag(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().to_ascii_lowercase().replace('_', "-");
+    norm(a) == norm(b)
+}
+
+/// The primary language subtag (`en` of `en-US`), lower case.
+pub fn primary_language(tag: &str) -> String {
+    tag.trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The token's text from the first catalogue that has it: the catalogue in `language` first
+/// (exact tag, then same primary language), then English, then the others in body order.
+fn titles(messages: &[Messages], language: Option<&str>) -> Titles {
     let mut titles = Titles::default();
     let mut catalogues: Vec<&Messages> = messages.iter().collect();
     catalogues.sort_by_key(|m| {
-        let lang = m
-            .language_code
-            .as_deref()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        !(lang == "en" || lang.starts_with("en_") || lang.starts_with("en-"))
+        let lang = m.language_code.as_deref().unwrap_or("");
+        match language {
+            Some(wanted) if same_language_tag(lang, wanted) => 0,
+            Some(wanted) if primary_language(lang) == primary_language(wanted) => 1,
+            _ if primary_language(lang) == "en" => 2,
+            _ => 3,
+        }
     });
     for catalogue in catalogues {
         for (token, message) in &catalogue.incident_messages {

@@ -38,6 +38,7 @@ fn registry() -> Registry {
         products: Some(products),
         regions: Some(regions),
         messages: Some(messages),
+        ..RegistryParts::default()
     })
 }
 
@@ -440,6 +441,6 @@ fn titles_prefer_english_then_the_first_catalogue() {
         messages: Some(messages),
         ..RegistryParts::default()
     });
-    assert_eq!(registry.titles().incident["t1"], "Problem");
-    assert_eq!(registry.titles().incident["t2"], "Seulement");
+    assert_eq!(registry.title("t1", false).unwrap(), "Problem");
+    assert_eq!(registry.title("t2", false).unwrap(), "Seulement");
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::model::{parse_list, parse_object};
 use crate::snapshot::{
-    self, IncidentSeries, MaintenanceSeries, ProductStatus, Registry, RegistryParts, Watch,
+    self, CustomerImpact, IncidentSeries, MaintenanceSeries, OperationsImpact, ProductStatus,
+    Registry, RegistryParts, Watch,
 };
 
 const NOW: f64 = 1_800_000_000.0;
@@ -28,6 +29,10 @@ fn incident(id: &str, severity: Severity, title: &str, started: Option<f64>) -> 
         started,
         regions: vec!["Europe".to_owned()],
         services: vec!["Reporting".to_owned()],
+        environments: Vec::new(),
+        customer_impact: CustomerImpact::Unknown,
+        operations_impact: OperationsImpact::Unknown,
+        root_cause_url: String::new(),
     }
 }
 
@@ -68,6 +73,7 @@ fn upstream_markup_is_shown_as_text_never_as_markup() {
             start: Some(NOW - 600.0),
             end: Some(NOW + 2400.0),
         }],
+        ..Snapshot::default()
     };
     let html = page(&snapshot, &healthy());
     assert!(
@@ -105,6 +111,7 @@ fn incidents_are_ordered_worst_first_then_newest_first() {
             incident("e", Severity::Trivial, "title-trivial", Some(NOW - 5.0)),
         ],
         maintenances: Vec::new(),
+        ..Snapshot::default()
     };
     let html = page(&snapshot, &healthy());
     // Titles are unique on the page (the stylesheet names the severities too).
@@ -203,6 +210,7 @@ fn maintenances_say_when_relative_to_the_refresh() {
                 NOW + 2400.0,
             ),
         ],
+        ..Snapshot::default()
     };
     let part = AdobePart::render(&snapshot, NOW);
     let html = Page::assemble(Some(&part), &healthy(), &links()).to_html();
@@ -254,6 +262,7 @@ fn after_a_failure_the_last_good_data_is_shown_with_its_age_and_the_reason() {
             Some(NOW - 60.0),
         )],
         maintenances: Vec::new(),
+        ..Snapshot::default()
     };
     let health = Health {
         now: NOW + 600.0,
@@ -294,6 +303,7 @@ fn the_gzip_page_decompresses_to_the_plain_page() {
         products: BTreeMap::from([("p1".to_owned(), product("Analytics"))]),
         incidents: vec![incident("i1", Severity::Major, "gzip me", Some(NOW))],
         maintenances: Vec::new(),
+        ..Snapshot::default()
     };
     let part = AdobePart::render(&snapshot, NOW);
     for adobe in [Some(&part), None] {
