@@ -73,7 +73,7 @@ async fn counts_per_product_and_severity_for_a_known_data_set() {
         "registry products without events are healthy"
     );
     assert!(body.contains(&format!(
-        r#"adobe_status_incident_info{{incident_id="{major}",product_id="{ANALYTICS}",incident_severity="major",title="Reports are delayed"}} 1"#
+        r#"adobe_status_incident_info{{incident_id="{major}",product_id="{ANALYTICS}",incident_severity="major",title="Reports are delayed",customer_impact="most",operations_impact="availability",root_cause_url=""}} 1"#
     )));
 
     // Closing the incident removes its series on the next refresh.

@@ -444,3 +444,350 @@ fn titles_prefer_english_then_the_first_catalogue() {
     assert_eq!(registry.title("t1", false).unwrap(), "Problem");
     assert_eq!(registry.title("t2", false).unwrap(), "Seulement");
 }
+
+// === Impact, scope, locale and history (issue 22) ===
+
+/// The test registry plus environments on 503462 (one per region).
+fn registry_with_environments() -> Registry {
+    let products = parse_list(
+        "products",
+        br#"[{"id":"503462","name":"Adobe Analytics",
+              "environments":[{"id":"env-emea","name":"Prod EU","regionId":["EMEA"]},
+                              {"id":"env-apac","name":"Prod SYD","regionId":["APAC"]}]},
+             {"id":"503472","name":"Adobe Experience Manager"}]"#,
+    )
+    .unwrap();
+    registry().updated(&RegistryParts {
+        products: Some(products),
+        ..RegistryParts::default()
+    })
+}
+
+/// One ongoing Major incident on 503462 per region list (`[]` names none).
+fn incidents_by_region(lists: &[(&str, &[&str])]) -> Events {
+    let incidents: Vec<String> = lists
+        .iter()
+        .map(|(id, regions)| {
+            let regions: Vec<String> = regions
+                .iter()
+                .map(|r| format!(r#"{{"id":"{r}"}}"#))
+                .collect();
+            format!(
+                r#"{{"id":"{id}","region":[{}],"products":[{{"id":"503462","severity":"Major","status":"Opened","startedOn":"1799990000"}}]}}"#,
+                regions.join(",")
+            )
+        })
+        .collect();
+    events(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(",")))
+}
+
+fn ids(s: &Snapshot) -> Vec<&str> {
+    s.incidents.iter().map(|i| i.incident_id.as_str()).collect()
+}
+
+#[test]
+fn impacts_come_from_the_newest_entry_that_states_them() {
+    let s = derive_all(
+        r#"{"incidents":[{"id":"a","products":[{"id":"503462","severity":"Minor","status":"Opened","history":[
+            {"messageTime":"1799990000","customerImpact":"Some","operationsImpact":"Performance"},
+            {"messageTime":"1799990600","customerImpact":"MOST","operationsImpact":"Empty"},
+            {"messageTime":"1799991200","messageType":"Custom"}]}]},
+          {"id":"b","products":[{"id":"503462","severity":"Minor","status":"Opened","history":[
+            {"customerImpact":"High","operationsImpact":"Unknown"}]}]},
+          {"id":"c","products":[{"id":"503462","severity":"Minor","status":"Opened"}]}]}"#,
+    );
+    let impact = |id: &str| {
+        let i = s.incidents.iter().find(|i| i.incident_id == id).unwrap();
+        (i.customer_impact.label(), i.operations_impact.label())
+    };
+    assert_eq!(impact("a"), ("most", "performance"));
+    assert_eq!(impact("b"), ("unknown", "unknown"), "a value Adobe adds later");
+    assert_eq!(impact("c"), ("unknown", "unknown"), "not stated at all");
+}
+
+#[test]
+fn environments_are_named_from_the_registry_then_the_event() {
+    let s = derive(
+        &registry_with_environments(),
+        &events(
+            r#"{"incidents":[{"id":"a","environment":[{"id":"env-x","name":"Stage X"}],
+                "products":[{"id":"503462","severity":"Major","status":"Opened","history":[
+                  {"locationImpact":{"serviceRegions":["EMEA"],"serviceEnvironments":["env-emea","env-x","env-unnamed"]}}]}]},
+              {"id":"b","products":[{"id":"503462","severity":"Major","status":"Opened"}]}]}"#,
+        ),
+        &[],
+        &Watch::all(),
+        NOW,
+    );
+    assert_eq!(s.incidents[0].environments, ["Prod EU", "Stage X", "env-unnamed"]);
+    assert_eq!(s.incidents[0].regions, ["Europe"]);
+    assert!(s.incidents[1].environments.is_empty());
+}
+
+#[test]
+fn only_an_http_root_cause_address_is_kept() {
+    let s = derive_all(
+        r#"{"incidents":[
+          {"id":"a","products":[{"id":"503462","severity":"Minor","status":"Opened","history":[
+            {"messageTime":"1799990000","messageType":"CFS","cfsURL":"https://status.adobe.com/cfs/CFS1"},
+            {"messageTime":"1799990600","messageType":"Custom"}]}]},
+          {"id":"b","products":[{"id":"503462","severity":"Minor","status":"Opened","history":[
+            {"messageType":"CFS","cfsURL":"javascript:alert(1)"}]}]},
+          {"id":"c","products":[{"id":"503462","severity":"Minor","status":"Opened","history":[
+            {"messageType":"CFS","cfsURL":"https://x.example/a b"}]}]}]}"#,
+    );
+    let urls: Vec<&str> = s.incidents.iter().map(|i| i.root_cause_url.as_str()).collect();
+    assert_eq!(urls, ["https://status.adobe.com/cfs/CFS1", "", ""]);
+}
+
+#[test]
+fn a_region_scope_hides_other_regions_and_keeps_what_names_none() {
+    let e = incidents_by_region(&[
+        ("apac-only", &["APAC"]),
+        ("emea", &["EMEA"]),
+        ("both", &["APAC", "EMEA"]),
+        ("none", &[]),
+    ]);
+    for scope in ["EMEA", "emea", "Europe", " europe "] {
+        let watch = Watch::all().regions(vec![scope.to_owned()]);
+        let s = derive(&registry(), &e, &[], &watch, NOW);
+        assert_eq!(ids(&s), ["both", "emea", "none"], "scope {scope:?}");
+        assert_eq!(s.products["503462"].incidents(Severity::Major), 3);
+        assert_eq!(s.out_of_scope_incidents, 1);
+        assert_eq!(s.products["503462"].recent_incidents(Severity::Major), 3);
+    }
+    let s = derive(&registry(), &e, &[], &Watch::all(), NOW);
+    assert_eq!(s.incidents.len(), 4);
+    assert_eq!(s.out_of_scope_incidents, 0);
+}
+
+#[test]
+fn the_newest_entry_that_names_regions_decides_the_scope() {
+    // The event lists both regions, the latest update narrows it to APAC, a later root-cause
+    // statement names none: APAC only.
+    let e = events(
+        r#"{"incidents":[{"id":"a","region":[{"id":"APAC"},{"id":"EMEA"}],"products":[
+            {"id":"503462","severity":"Minor","status":"Opened","history":[
+              {"messageTime":"1799990000","locationImpact":{"serviceRegions":["APAC","EMEA"]}},
+              {"messageTime":"1799990600","locationImpact":{"serviceRegions":["APAC"]}},
+              {"messageTime":"1799991200","messageType":"CFS"}]}]}]}"#,
+    );
+    let emea = Watch::all().regions(vec!["EMEA".to_owned()]);
+    assert!(derive(&registry(), &e, &[], &emea, NOW).incidents.is_empty());
+    let apac = Watch::all().regions(vec!["Asia Pacific".to_owned()]);
+    let s = derive(&registry(), &e, &[], &apac, NOW);
+    assert_eq!(s.incidents[0].regions, ["Asia Pacific"]);
+}
+
+#[test]
+fn an_environment_scope_needs_a_watched_environment_or_none_named() {
+    let e = events(
+        r#"{"incidents":[
+          {"id":"syd","environment":[{"id":"env-apac"}],"products":[{"id":"503462","severity":"Major","status":"Opened"}]},
+          {"id":"eu","environment":[{"id":"env-emea"}],"products":[{"id":"503462","severity":"Major","status":"Opened"}]},
+          {"id":"any","products":[{"id":"503462","severity":"Major","status":"Opened"}]}]}"#,
+    );
+    for scope in ["prod eu", "ENV-EMEA"] {
+        let watch = Watch::all().environments(vec![scope.to_owned()]);
+        let s = derive(&registry_with_environments(), &e, &[], &watch, NOW);
+        assert_eq!(ids(&s), ["any", "eu"], "scope {scope:?}");
+    }
+    // Both rules at once: an EMEA region scope and a Sydney environment scope admit only
+    // what names neither or both.
+    let watch = Watch::all()
+        .regions(vec!["EMEA".to_owned()])
+        .environments(vec!["Prod SYD".to_owned()]);
+    let s = derive(&registry_with_environments(), &e, &[], &watch, NOW);
+    assert_eq!(ids(&s), ["any", "syd"]);
+}
+
+#[test]
+fn maintenances_follow_the_same_scope() {
+    let scheduled: Vec<Maintenance> = parse_list(
+        "scheduled",
+        br#"[{"id":"m-apac","status":"Scheduled","scheduledDate":"1800100000","region":[{"id":"APAC"}],"products":[{"id":"503462"}]},
+             {"id":"m-all","status":"Scheduled","scheduledDate":"1800100000","products":[{"id":"503462"}]}]"#,
+    )
+    .unwrap();
+    let watch = Watch::all().regions(vec!["EMEA".to_owned()]);
+    let s = derive(&registry(), &Events::default(), &scheduled, &watch, NOW);
+    let ids: Vec<&str> = s.maintenances.iter().map(|m| m.maintenance_id.as_str()).collect();
+    assert_eq!(ids, ["m-all"]);
+    assert_eq!(s.products["503462"].maintenances_scheduled, 1);
+}
+
+#[test]
+fn unknown_scope_names_are_reported_with_the_known_ones() {
+    let watch = Watch::all()
+        .regions(vec!["EMEA".to_owned(), "APJ".to_owned()])
+        .environments(vec!["Prod EU".to_owned(), "Prod Mars".to_owned()]);
+    assert!(watch.unknown_scope_names(&Registry::default()).is_empty(), "not loaded yet");
+    let problems = watch.unknown_scope_names(&registry_with_environments());
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("--adobe.region \"APJ\" is not a region Adobe lists (known: APAC (Asia Pacific), Americas, EMEA (Europe))"), "{}", problems[0]);
+    assert!(problems[1].starts_with("--adobe.environment \"Prod Mars\""), "{}", problems[1]);
+    assert!(problems[1].contains("Prod EU, Prod SYD"), "{}", problems[1]);
+}
+
+#[test]
+fn locales_resolve_to_the_code_adobe_lists() {
+    let known = |codes: &[&str]| -> Vec<LocaleEntry> {
+        codes
+            .iter()
+            .map(|c| LocaleEntry {
+                code: (*c).to_owned(),
+                language: (*c).to_owned(),
+            })
+            .collect()
+    };
+    let us = known(&["en-US", "fr-FR", "pt-BR", "ja"]);
+    assert_eq!(resolve_locale("en", &us), Some("en-US"));
+    assert_eq!(resolve_locale("EN_us", &us), Some("en-US"));
+    assert_eq!(resolve_locale("fr", &us), Some("fr-FR"));
+    assert_eq!(resolve_locale("ja-JP", &us), Some("ja"));
+    assert_eq!(resolve_locale("en-GB", &us), None, "another English is not listed");
+    assert_eq!(resolve_locale("de", &us), None);
+    let bare = known(&["en", "fr"]);
+    assert_eq!(resolve_locale("en", &bare), Some("en"));
+    assert_eq!(resolve_locale("en-US", &bare), Some("en"));
+}
+
+#[test]
+fn titles_in_the_chosen_locale_fall_back_to_english_per_message() {
+    let french = parse_list(
+        "messages",
+        br#"[{"languageCode":"fr","incidentMessages":{"t1":{"textMessage":"Les rapports sont retard\u00e9s"}}}]"#,
+    )
+    .unwrap();
+    let english = parse_list(
+        "messages",
+        br#"[{"languageCode":"en","incidentMessages":{"t1":{"textMessage":"Reports are delayed"},"t2":{"textMessage":"Only in English"}}}]"#,
+    )
+    .unwrap();
+    let registry = Registry::build(&RegistryParts {
+        messages: Some(french),
+        messages_language: Some("fr".to_owned()),
+        fallback_messages: Some(english),
+        ..RegistryParts::default()
+    });
+    let s = derive(
+        &registry,
+        &events(
+            r#"{"incidents":[
+              {"id":"a","products":[{"id":"p","severity":"Minor","status":"Opened","history":[{"titleToken":"t1"}]}]},
+              {"id":"b","products":[{"id":"p","severity":"Minor","status":"Opened","history":[{"titleToken":"t2"}]}]}]}"#,
+        ),
+        &[],
+        &Watch::all(),
+        NOW,
+    );
+    let titles: Vec<&str> = s.incidents.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, ["Les rapports sont retardés", "Only in English"]);
+}
+
+#[test]
+fn a_body_with_several_catalogues_prefers_the_asked_language() {
+    let messages = parse_list(
+        "messages",
+        br#"[{"languageCode":"en","incidentMessages":{"t1":{"textMessage":"Problem"}}},
+             {"languageCode":"fr-FR","incidentMessages":{"t1":{"textMessage":"Probl\u00e8me"}}}]"#,
+    )
+    .unwrap();
+    let registry = Registry::build(&RegistryParts {
+        messages: Some(messages),
+        messages_language: Some("fr".to_owned()),
+        ..RegistryParts::default()
+    });
+    assert_eq!(registry.title("t1", false).unwrap(), "Problème");
+}
+
+const HOUR: f64 = 3600.0;
+const DAY: f64 = 86_400.0;
+
+/// A closed incident on `product` from `start` to `end` (seconds before NOW).
+fn closed(id: &str, product: &str, severity: &str, start: f64, end: f64) -> String {
+    format!(
+        r#"{{"id":"{id}","products":[{{"id":"{product}","severity":"{severity}","status":"Closed","startedOn":"{}","endedOn":"{}"}}]}}"#,
+        NOW - start,
+        NOW - end
+    )
+}
+
+#[test]
+fn history_counts_starts_in_the_window_and_open_seconds_once() {
+    let incidents = [
+        // Two Major ones that overlap by an hour: 3 h of Major in all.
+        closed("m1", "503462", "Major", 10.0 * DAY, 10.0 * DAY - 2.0 * HOUR),
+        closed("m2", "503462", "Major", 10.0 * DAY - HOUR, 10.0 * DAY - 3.0 * HOUR),
+        // Started before the 30-day window, ended inside it: 1 h inside, not counted as started.
+        closed("old", "503462", "Minor", 31.0 * DAY, 30.0 * DAY - HOUR),
+        // Entirely before the window: nothing.
+        closed("older", "503462", "Minor", 35.0 * DAY, 34.0 * DAY),
+        // Still open, started 2 h ago: 2 h so far.
+        format!(
+            r#"{{"id":"open","products":[{{"id":"503472","severity":"Potential","status":"Opened","startedOn":"{}"}}]}}"#,
+            NOW - 2.0 * HOUR
+        ),
+    ];
+    let s = derive_all(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(",")));
+    let p = &s.products["503462"];
+    assert_eq!(p.recent_incidents(Severity::Major), 2);
+    assert_eq!(p.recent_impact_seconds(Severity::Major), 3.0 * HOUR);
+    assert_eq!(p.recent_incidents(Severity::Minor), 0);
+    assert_eq!(p.recent_impact_seconds(Severity::Minor), HOUR);
+    let aem = &s.products["503472"];
+    assert_eq!(aem.recent_incidents(Severity::Potential), 1);
+    assert_eq!(aem.recent_impact_seconds(Severity::Potential), 2.0 * HOUR);
+    assert_eq!(s.products["503491"].recent_incidents(Severity::Major), 0);
+
+    // Resolved within the window, newest first: m2 ended last, "older" is outside.
+    let resolved: Vec<&str> = s.history.resolved.iter().map(|r| r.incident_id.as_str()).collect();
+    assert_eq!(resolved, ["m2", "m1", "old"]);
+    assert_eq!(s.history.resolved_total, 3);
+    assert_eq!(s.history.resolved[0].end - s.history.resolved[0].start, 2.0 * HOUR);
+
+    // A shorter window sees less.
+    let week = Watch::all().history(7 * 86_400);
+    let s = derive(&registry(), &events(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(","))), &[], &week, NOW);
+    assert_eq!(s.products["503462"].recent_incidents(Severity::Major), 0);
+    assert_eq!(s.products["503472"].recent_incidents(Severity::Potential), 1);
+    assert_eq!(s.history.days, 7);
+}
+
+#[test]
+fn the_day_strip_shows_the_worst_severity_of_each_day() {
+    let incidents = [
+        closed("minor", "503462", "Minor", 3.0 * DAY, 3.0 * DAY - HOUR),
+        closed("major", "503462", "Major", 3.0 * DAY - 2.0 * HOUR, 3.0 * DAY - 3.0 * HOUR),
+        closed("aem", "503472", "Trivial", 1.0 * DAY, 1.0 * DAY - HOUR),
+    ];
+    let s = derive_all(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(",")));
+    let h = &s.history;
+    assert_eq!(h.days, 30);
+    assert!(h.first_day <= NOW - 29.0 * DAY && h.first_day > NOW - 30.0 * DAY);
+    // The worst product first.
+    let products: Vec<&str> = h.strips.iter().map(|st| st.product_id.as_str()).collect();
+    assert_eq!(products, ["503462", "503472"]);
+    let day_of = |t: f64| ((t - h.first_day) / DAY).floor() as usize;
+    let analytics = &h.strips[0].cells;
+    assert_eq!(analytics.len(), 30);
+    assert_eq!(analytics[day_of(NOW - 3.0 * DAY + 1.5 * HOUR)], Some(Severity::Major));
+    assert_eq!(analytics.iter().flatten().count(), analytics.iter().filter(|c| c.is_some()).count());
+    assert!(analytics.iter().flatten().all(|s| *s == Severity::Major || *s == Severity::Minor));
+    assert_eq!(h.strips[1].cells[day_of(NOW - DAY + 0.5 * HOUR)], Some(Severity::Trivial));
+    assert_eq!(h.strips[1].cells.iter().flatten().count(), 1);
+}
+
+#[test]
+fn a_closed_incident_without_an_end_ends_at_its_closing_update() {
+    let e = format!(
+        r#"{{"incidents":[{{"id":"a","products":[{{"id":"503462","severity":"Minor","status":"Closed","startedOn":"{}","history":[
+            {{"status":"Opened","messageTime":"{}"}},{{"status":"Closed","messageTime":"{}"}},{{"messageType":"CFS","messageTime":"{}"}}]}}]}}]}}"#,
+        NOW - 5.0 * HOUR,
+        NOW - 5.0 * HOUR,
+        NOW - 4.0 * HOUR,
+        NOW - HOUR
+    );
+    let s = derive_all(&e);
+    assert_eq!(s.products["503462"].recent_impact_seconds(Severity::Minor), HOUR);
+}

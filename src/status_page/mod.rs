@@ -17,7 +17,7 @@ use bytes::Bytes;
 use crate::gzip::{self, GzipError, Segment};
 use crate::snapshot::{MaintenanceState, Severity, Snapshot};
 
-pub use time::{relative, span, utc};
+pub use time::{day, relative, span, utc};
 
 /// The page's `Content-Security-Policy`: nothing may load or run; only its own inline CSS.
 pub const CONTENT_SECURITY_POLICY: &str =
@@ -66,7 +66,7 @@ impl AdobePart {
             maintenances_in_progress: count(MaintenanceState::InProgress),
             maintenances_scheduled: count(MaintenanceState::Scheduled),
         };
-        let html = template::adobe_sections(&incidents, &maintenances, refreshed_at);
+        let html = template::adobe_sections(snapshot, &incidents, &maintenances, refreshed_at);
         AdobePart {
             gzip: Segment::new(html.as_bytes()).ok(),
             html: Bytes::from(html),

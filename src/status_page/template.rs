@@ -6,9 +6,12 @@ use std::cmp::{Ordering, Reverse};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::time::{relative, span, utc};
+use super::time::{day, relative, span, utc};
 use super::{Health, LastRefresh, Links, Summary};
-use crate::snapshot::{IncidentSeries, MaintenanceState, Severity, Snapshot, ALL_REGIONS};
+use crate::snapshot::{
+    CustomerImpact, DayStrip, History, IncidentSeries, MaintenanceState, OperationsImpact,
+    ResolvedIncident, Severity, Snapshot, ALL_REGIONS,
+};
 use crate::timestamp::format_rfc3339;
 
 const STYLE: &str = include_str!("style.css");
@@ -144,8 +147,58 @@ fn time_element(unix_seconds: f64) -> Markup {
     html! { time datetime=(format_rfc3339(unix_seconds)) { (utc(unix_seconds)) } }
 }
 
-/// The incidents and maintenances sections: rendered once per refresh.
+/// Environments listed on a card, at most (an incident can name hundreds).
+const LISTED_ENVIRONMENTS: usize = 12;
+
+/// `Most customers, availability`; what Adobe stated of an incident's impact, in words.
+fn impact_words(customer: CustomerImpact, operations: OperationsImpact) -> String {
+    let who = match customer {
+        CustomerImpact::Most => Some("most customers"),
+        CustomerImpact::Some => Some("some customers"),
+        CustomerImpact::None => Some("no customers"),
+        CustomerImpact::Unknown => None,
+    };
+    let what = match operations {
+        OperationsImpact::Availability => Some("availability"),
+        OperationsImpact::Performance => Some("performance"),
+        OperationsImpact::None => Some("neither availability nor performance"),
+        OperationsImpact::Unknown => None,
+    };
+    let sentence = match (what, who) {
+        (Some(what), Some(who)) => format!("{what}, for {who}"),
+        (Some(what), None) => format!("{what}, customers not stated"),
+        (None, Some(who)) => format!("{who}, kind not stated"),
+        (None, None) => return "not stated by Adobe".to_owned(),
+    };
+    let mut chars = sentence.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn root_cause_link(url: &str) -> Markup {
+    html! { a.root-cause href=(url) rel="noopener noreferrer" { "Root-cause statement" } }
+}
+
+/// What the region/environment scope hides, when there is one.
+fn scope_note(snapshot: &Snapshot) -> Markup {
+    html! {
+        @if !snapshot.scope.is_empty() {
+            p.scope {
+                "Scope: " (snapshot.scope) ". "
+                @match snapshot.out_of_scope_incidents {
+                    0 => "No ongoing incident of the watched products is outside it.",
+                    n => { (plural(n, "incident", "incidents")) " outside your scope." }
+                }
+            }
+        }
+    }
+}
+
+/// The incidents, maintenances and history sections: rendered once per refresh.
 pub(super) fn adobe_sections(
+    snapshot: &Snapshot,
     incidents: &[IncidentView],
     maintenances: &[MaintenanceGroup],
     now: f64,
@@ -157,6 +210,7 @@ pub(super) fn adobe_sections(
         section #incidents aria-labelledby="incidents-title" {
             h2 #incidents-title { "Ongoing incidents " span.count { "(" (incidents.len()) ")" } }
             (as_of)
+            (scope_note(snapshot))
             @if incidents.is_empty() {
                 p.empty { "None: no watched product has an ongoing incident." }
             } @else {
@@ -178,8 +232,114 @@ pub(super) fn adobe_sections(
                 }
             }
         }
+        (history_section(snapshot, now))
     }
     .into_string()
+}
+
+/// The window in words: `30 days`, `36 hours`.
+fn window_words(seconds: u64) -> String {
+    if seconds % 86_400 == 0 {
+        plural((seconds / 86_400) as usize, "day", "days")
+    } else {
+        span(seconds as f64)
+    }
+}
+
+fn product_name<'a>(snapshot: &'a Snapshot, id: &'a str) -> &'a str {
+    snapshot
+        .products
+        .get(id)
+        .map_or(id, |p| if p.name.is_empty() { id } else { p.name.as_str() })
+}
+
+/// Per product that had an incident, a strip of days; then the incidents resolved within
+/// the window, newest first.
+fn history_section(snapshot: &Snapshot, now: f64) -> Markup {
+    let history = &snapshot.history;
+    let window = window_words(history.window_seconds);
+    html! {
+        section #history aria-labelledby="history-title" {
+            h2 #history-title { "Last " (window) }
+            @if history.strips.is_empty() {
+                p.empty { "No incident on the watched products in the last " (window) "." }
+            } @else {
+                p.as-of {
+                    "One cell per day (UTC), oldest first, coloured by the worst severity open that day; "
+                    "hover a cell for its day and severity."
+                }
+                table.strips {
+                    tbody {
+                        @for strip in &history.strips { (strip_row(snapshot, history, strip)) }
+                    }
+                }
+                @if history.strips_omitted > 0 {
+                    p.as-of {
+                        (plural(history.strips_omitted, "more product", "more products"))
+                        " had incidents (the worst are shown)."
+                    }
+                }
+            }
+            h3 #resolved-title {
+                "Resolved in the last " (window) " " span.count { "(" (history.resolved_total) ")" }
+            }
+            @if history.resolved.is_empty() {
+                p.empty { "None." }
+            } @else {
+                ol.resolved {
+                    @for incident in &history.resolved { (resolved_item(snapshot, incident, now)) }
+                }
+                @if history.resolved_total > history.resolved.len() {
+                    p.as-of {
+                        "The newest " (history.resolved.len()) " of " (history.resolved_total) " are listed."
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn strip_row(snapshot: &Snapshot, history: &History, strip: &DayStrip) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (product_name(snapshot, &strip.product_id)) }
+            td {
+                span.strip role="list" {
+                    @for (i, cell) in strip.cells.iter().enumerate() {
+                        @let date = day(history.first_day + i as f64 * 86_400.0);
+                        @match cell {
+                            Some(severity) => {
+                                span role="listitem" class={ "day sev-" (severity.label()) }
+                                    title={ (date) ": " (severity_word(*severity)) } {}
+                            }
+                            None => {
+                                span role="listitem" class="day quiet" title={ (date) ": no incident" } {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn resolved_item(snapshot: &Snapshot, incident: &ResolvedIncident, now: f64) -> Markup {
+    html! {
+        li class={ "resolved-item sev-" (incident.severity.label()) } {
+            span.badge { (severity_word(incident.severity)) }
+            " "
+            strong.product { (product_name(snapshot, &incident.product_id)) }
+            ": "
+            @if incident.title.is_empty() { em { "Adobe gave no title" } } @else { (incident.title) }
+            br;
+            span.when {
+                (time_element(incident.start)) " – " (time_element(incident.end))
+                " (" (span(incident.end - incident.start)) ", ended " (relative(incident.end, now)) ")"
+                ". " (impact_words(incident.customer_impact, incident.operations_impact)) "."
+            }
+            @if !incident.root_cause_url.is_empty() { " " (root_cause_link(&incident.root_cause_url)) }
+        }
+    }
 }
 
 fn incident_card(incident: &IncidentView, now: f64) -> Markup {
@@ -207,7 +367,18 @@ fn incident_card(incident: &IncidentView, now: f64) -> Markup {
                 @if series.title.is_empty() { em { "Adobe gave no title" } } @else { (series.title) }
             }
             dl.facts {
+                dt { "Impact" }
+                dd { (impact_words(series.customer_impact, series.operations_impact)) }
                 dt { "Regions" } dd { (regions.join(", ")) }
+                @if !series.environments.is_empty() {
+                    dt { "Environments" }
+                    dd {
+                        (series.environments.iter().take(LISTED_ENVIRONMENTS).map(String::as_str).collect::<Vec<_>>().join(", "))
+                        @if series.environments.len() > LISTED_ENVIRONMENTS {
+                            " and " (series.environments.len() - LISTED_ENVIRONMENTS) " more"
+                        }
+                    }
+                }
                 dt { "Services" }
                 dd {
                     @if series.services.is_empty() { "not named by Adobe" }
@@ -221,6 +392,9 @@ fn incident_card(incident: &IncidentView, now: f64) -> Markup {
                         }
                         None => "not given by Adobe",
                     }
+                }
+                @if !series.root_cause_url.is_empty() {
+                    dt { "Root cause" } dd { (root_cause_link(&series.root_cause_url)) }
                 }
             }
         }

@@ -10,6 +10,13 @@ pub fn utc(unix_seconds: f64) -> String {
         .unwrap_or_default()
 }
 
+/// `Wed 3 Dec`: the UTC day of a day strip's cell; empty for a time chrono cannot represent.
+pub fn day(unix_seconds: f64) -> String {
+    DateTime::from_timestamp(unix_seconds.floor() as i64, 0)
+        .map(|t| t.format("%a %-d %b").to_string())
+        .unwrap_or_default()
+}
+
 /// A span in words, rounded down to its two largest units: `45 s`, `40 min`, `3 h 5 min`,
 /// `2 d 4 h`. The sign is ignored.
 pub fn span(seconds: f64) -> String {
