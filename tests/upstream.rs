@@ -589,14 +589,14 @@ async fn a_new_title_token_fetches_the_messages_again_at_once() {
     mount_adobe(&f.server, None).await;
     let body = scrape(&f).await;
     assert!(
-        body.contains(r#"incident_severity="major",title=""} 1"#),
+        body.contains(r#"incident_severity="major",title="","#),
         "{body}"
     );
     // The next refresh sees a token the hourly catalogue lacks and fetches it right away.
     next_interval().await;
     let body = scrape(&f).await;
     assert!(
-        body.contains(r#"incident_severity="major",title="Reports are delayed"} 1"#),
+        body.contains(r#"incident_severity="major",title="Reports are delayed","#),
         "{body}"
     );
     assert_eq!(requests_to(&f.server, "/api/v1/messages/en").await, 2);
@@ -604,4 +604,92 @@ async fn a_new_title_token_fetches_the_messages_again_at_once() {
     next_interval().await;
     scrape(&f).await;
     assert_eq!(requests_to(&f.server, "/api/v1/messages/en").await, 2);
+}
+
+/// A messages body for one language with these incident titles.
+fn catalogue_in(language: &str, titles: &[(&str, &str)]) -> ResponseTemplate {
+    let messages: Vec<String> = titles
+        .iter()
+        .map(|(t, text)| format!(r#""{t}":{{"token":"{t}","textMessage":"{text}"}}"#))
+        .collect();
+    json(&format!(
+        r#"[{{"languageCode":"{language}","incidentMessages":{{{}}},"maintenanceMessages":{{}}}}]"#,
+        messages.join(",")
+    ))
+}
+
+/// `/locales` naming English `en-US` and French `fr-FR`, and one incident per title token.
+async fn mount_locales_and_titled_incidents(server: &MockServer, tokens: &[&str]) {
+    Mock::given(method("GET"))
+        .and(path("/api/v1/locales"))
+        .respond_with(json(
+            r#"[{"localeCode":"en-US","languageName":"English"},{"localeCode":"fr-FR","languageName":"Français"}]"#,
+        ))
+        .mount(server)
+        .await;
+    let incidents: Vec<String> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, token)| {
+            format!(
+                r#"{{"id":"i{i}","products":[{{"id":"503462","severity":"Minor","status":"Opened","history":[{{"status":"Opened","titleToken":"{token}"}}]}}]}}"#
+            )
+        })
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(json(&format!(
+            r#"{{"incidents":[{}]}}"#,
+            incidents.join(",")
+        )))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn english_titles_come_from_the_code_adobe_lists_for_english() {
+    let f = fixture().await;
+    mount_locales_and_titled_incidents(&f.server, &["t1"]).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/messages/en-US"))
+        .respond_with(catalogue_in("en-US", &[("t1", "Reports are delayed")]))
+        .mount(&f.server)
+        .await;
+    mount_adobe(&f.server, None).await;
+    let body = scrape(&f).await;
+    assert!(body.contains(r#"title="Reports are delayed","#), "{body}");
+    assert_eq!(requests_to(&f.server, "/api/v1/messages/en-US").await, 1);
+    assert_eq!(requests_to(&f.server, "/api/v1/messages/en").await, 0);
+}
+
+#[tokio::test]
+async fn a_chosen_locale_falls_back_to_english_per_message() {
+    let f = fixture_with(&["--adobe.locale", "fr"]).await;
+    mount_locales_and_titled_incidents(&f.server, &["t1", "t2"]).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/messages/fr-FR"))
+        .respond_with(catalogue_in(
+            "fr-FR",
+            &[("t1", "Les rapports sont retardés")],
+        ))
+        .mount(&f.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/messages/en-US"))
+        .respond_with(catalogue_in(
+            "en-US",
+            &[("t1", "Reports are delayed"), ("t2", "Exports fail")],
+        ))
+        .mount(&f.server)
+        .await;
+    mount_adobe(&f.server, None).await;
+    let body = scrape(&f).await;
+    assert!(
+        body.contains(r#"incident_id="i0",product_id="503462",incident_severity="minor",title="Les rapports sont retardés","#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"incident_id="i1",product_id="503462",incident_severity="minor",title="Exports fail","#),
+        "{body}"
+    );
 }

@@ -350,7 +350,10 @@ fn scope_names(flag: &'static str, raw: &[String]) -> Result<Vec<String>, Config
         if name.is_empty() || name.chars().any(char::is_control) || name.len() > 200 {
             return Err(invalid(flag, format!("{value:?} is not an id or a name")));
         }
-        if !names.iter().any(|known| known.to_lowercase() == name.to_lowercase()) {
+        if !names
+            .iter()
+            .any(|known| known.to_lowercase() == name.to_lowercase())
+        {
             names.push(name.to_owned());
         }
     }
@@ -365,7 +368,8 @@ fn locale(raw: &str) -> Result<String, ConfigError> {
     let language_ok = parts
         .next()
         .is_some_and(|l| (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if !(language_ok && rest_ok) {
         return Err(invalid(
             "--adobe.locale",

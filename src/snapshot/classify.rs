@@ -204,7 +204,10 @@ pub(super) fn incident_end(product: &model::IncidentProduct) -> Option<f64> {
         let closing = newest_first(&product.history).find(|h| {
             h.message_time.is_some()
                 && matches!(
-                    h.status.as_deref().map(|s| s.trim().to_ascii_lowercase()).as_deref(),
+                    h.status
+                        .as_deref()
+                        .map(|s| s.trim().to_ascii_lowercase())
+                        .as_deref(),
                     Some("closed" | "dismissed" | "resolved")
                 )
         });

@@ -15,14 +15,15 @@ use crate::model::{self, Events, HistoryEntry, Maintenance};
 
 use classify::*;
 pub use classify::{clean_title, CustomerImpact, MaintenanceState, OperationsImpact, Severity};
-pub use history::{DayStrip, History, ResolvedIncident, MAX_RESOLVED, MAX_STRIPS};
 use history::Occurrence;
+pub use history::{DayStrip, History, ResolvedIncident, MAX_RESOLVED, MAX_STRIPS};
 use registry::non_empty;
 pub use registry::{
-    primary_language, resolve_locale, same_language_tag, LocaleEntry, Registry, RegistryParts, RegistryProduct,
+    primary_language, resolve_locale, same_language_tag, LocaleEntry, Registry, RegistryParts,
+    RegistryProduct,
 };
-pub use scope::{Watch, DEFAULT_HISTORY_SECONDS, MAX_HISTORY_SECONDS};
 use scope::{environments_of, regions_of, root_cause_url};
+pub use scope::{Watch, DEFAULT_HISTORY_SECONDS, MAX_HISTORY_SECONDS};
 
 /// Titles longer than this are cut (they end up in label values of pages).
 pub const MAX_TITLE_CHARS: usize = 160;
@@ -299,7 +300,11 @@ impl Builder<'_> {
                 let end = if ongoing {
                     None
                 } else {
-                    Some(incident_end(product).unwrap_or(start).clamp(start, now.max(start)))
+                    Some(
+                        incident_end(product)
+                            .unwrap_or(start)
+                            .clamp(start, now.max(start)),
+                    )
                 };
                 self.occurrences.push(Occurrence {
                     incident_id: incident_id.clone(),

@@ -156,11 +156,7 @@ impl Registry {
 }
 
 /// The table built from `part` if it was fetched, else `current`, shared.
-fn rebuilt<P, T>(
-    part: &Option<Vec<P>>,
-    current: &Arc<T>,
-    build: impl FnOnce(&[P]) -> T,
-) -> Arc<T> {
+fn rebuilt<P, T>(part: &Option<Vec<P>>, current: &Arc<T>, build: impl FnOnce(&[P]) -> T) -> Arc<T> {
     part.as_deref()
         .map_or_else(|| Arc::clone(current), |part| Arc::new(build(part)))
 }

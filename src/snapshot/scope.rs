@@ -63,12 +63,8 @@ impl<'a> Places<'a> {
                 .collect();
             (!ids.is_empty()).then_some(ids)
         });
-        let mut ids = from_history.unwrap_or_else(|| {
-            event_list
-                .iter()
-                .filter_map(|r| non_empty(&r.id))
-                .collect()
-        });
+        let mut ids = from_history
+            .unwrap_or_else(|| event_list.iter().filter_map(|r| non_empty(&r.id)).collect());
         let mut seen = HashSet::new();
         ids.retain(|id| seen.insert(*id));
         Places { ids, names }
@@ -196,8 +192,11 @@ impl Watch {
         environments: &Places,
     ) -> bool {
         let region_name = |id: &str| registry.region_name(id).or(regions.event_name(id));
-        let environment_name =
-            |id: &str| registry.environment_name(id).or(environments.event_name(id));
+        let environment_name = |id: &str| {
+            registry
+                .environment_name(id)
+                .or(environments.event_name(id))
+        };
         passes(&self.region_keys, regions, region_name)
             && passes(&self.environment_keys, environments, environment_name)
     }

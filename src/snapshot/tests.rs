@@ -501,7 +501,11 @@ fn impacts_come_from_the_newest_entry_that_states_them() {
         (i.customer_impact.label(), i.operations_impact.label())
     };
     assert_eq!(impact("a"), ("most", "performance"));
-    assert_eq!(impact("b"), ("unknown", "unknown"), "a value Adobe adds later");
+    assert_eq!(
+        impact("b"),
+        ("unknown", "unknown"),
+        "a value Adobe adds later"
+    );
     assert_eq!(impact("c"), ("unknown", "unknown"), "not stated at all");
 }
 
@@ -519,7 +523,10 @@ fn environments_are_named_from_the_registry_then_the_event() {
         &Watch::all(),
         NOW,
     );
-    assert_eq!(s.incidents[0].environments, ["Prod EU", "Stage X", "env-unnamed"]);
+    assert_eq!(
+        s.incidents[0].environments,
+        ["Prod EU", "Stage X", "env-unnamed"]
+    );
     assert_eq!(s.incidents[0].regions, ["Europe"]);
     assert!(s.incidents[1].environments.is_empty());
 }
@@ -536,7 +543,11 @@ fn only_an_http_root_cause_address_is_kept() {
           {"id":"c","products":[{"id":"503462","severity":"Minor","status":"Opened","history":[
             {"messageType":"CFS","cfsURL":"https://x.example/a b"}]}]}]}"#,
     );
-    let urls: Vec<&str> = s.incidents.iter().map(|i| i.root_cause_url.as_str()).collect();
+    let urls: Vec<&str> = s
+        .incidents
+        .iter()
+        .map(|i| i.root_cause_url.as_str())
+        .collect();
     assert_eq!(urls, ["https://status.adobe.com/cfs/CFS1", "", ""]);
 }
 
@@ -573,7 +584,9 @@ fn the_newest_entry_that_names_regions_decides_the_scope() {
               {"messageTime":"1799991200","messageType":"CFS"}]}]}]}"#,
     );
     let emea = Watch::all().regions(vec!["EMEA".to_owned()]);
-    assert!(derive(&registry(), &e, &[], &emea, NOW).incidents.is_empty());
+    assert!(derive(&registry(), &e, &[], &emea, NOW)
+        .incidents
+        .is_empty());
     let apac = Watch::all().regions(vec!["Asia Pacific".to_owned()]);
     let s = derive(&registry(), &e, &[], &apac, NOW);
     assert_eq!(s.incidents[0].regions, ["Asia Pacific"]);
@@ -611,7 +624,11 @@ fn maintenances_follow_the_same_scope() {
     .unwrap();
     let watch = Watch::all().regions(vec!["EMEA".to_owned()]);
     let s = derive(&registry(), &Events::default(), &scheduled, &watch, NOW);
-    let ids: Vec<&str> = s.maintenances.iter().map(|m| m.maintenance_id.as_str()).collect();
+    let ids: Vec<&str> = s
+        .maintenances
+        .iter()
+        .map(|m| m.maintenance_id.as_str())
+        .collect();
     assert_eq!(ids, ["m-all"]);
     assert_eq!(s.products["503462"].maintenances_scheduled, 1);
 }
@@ -621,11 +638,18 @@ fn unknown_scope_names_are_reported_with_the_known_ones() {
     let watch = Watch::all()
         .regions(vec!["EMEA".to_owned(), "APJ".to_owned()])
         .environments(vec!["Prod EU".to_owned(), "Prod Mars".to_owned()]);
-    assert!(watch.unknown_scope_names(&Registry::default()).is_empty(), "not loaded yet");
+    assert!(
+        watch.unknown_scope_names(&Registry::default()).is_empty(),
+        "not loaded yet"
+    );
     let problems = watch.unknown_scope_names(&registry_with_environments());
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems[0].starts_with("--adobe.region \"APJ\" is not a region Adobe lists (known: APAC (Asia Pacific), Americas, EMEA (Europe))"), "{}", problems[0]);
-    assert!(problems[1].starts_with("--adobe.environment \"Prod Mars\""), "{}", problems[1]);
+    assert!(
+        problems[1].starts_with("--adobe.environment \"Prod Mars\""),
+        "{}",
+        problems[1]
+    );
     assert!(problems[1].contains("Prod EU, Prod SYD"), "{}", problems[1]);
 }
 
@@ -645,7 +669,11 @@ fn locales_resolve_to_the_code_adobe_lists() {
     assert_eq!(resolve_locale("EN_us", &us), Some("en-US"));
     assert_eq!(resolve_locale("fr", &us), Some("fr-FR"));
     assert_eq!(resolve_locale("ja-JP", &us), Some("ja"));
-    assert_eq!(resolve_locale("en-GB", &us), None, "another English is not listed");
+    assert_eq!(
+        resolve_locale("en-GB", &us),
+        None,
+        "another English is not listed"
+    );
     assert_eq!(resolve_locale("de", &us), None);
     let bare = known(&["en", "fr"]);
     assert_eq!(resolve_locale("en", &bare), Some("en"));
@@ -718,7 +746,13 @@ fn history_counts_starts_in_the_window_and_open_seconds_once() {
     let incidents = [
         // Two Major ones that overlap by an hour: 3 h of Major in all.
         closed("m1", "503462", "Major", 10.0 * DAY, 10.0 * DAY - 2.0 * HOUR),
-        closed("m2", "503462", "Major", 10.0 * DAY - HOUR, 10.0 * DAY - 3.0 * HOUR),
+        closed(
+            "m2",
+            "503462",
+            "Major",
+            10.0 * DAY - HOUR,
+            10.0 * DAY - 3.0 * HOUR,
+        ),
         // Started before the 30-day window, ended inside it: 1 h inside, not counted as started.
         closed("old", "503462", "Minor", 31.0 * DAY, 30.0 * DAY - HOUR),
         // Entirely before the window: nothing.
@@ -741,16 +775,33 @@ fn history_counts_starts_in_the_window_and_open_seconds_once() {
     assert_eq!(s.products["503491"].recent_incidents(Severity::Major), 0);
 
     // Resolved within the window, newest first: m2 ended last, "older" is outside.
-    let resolved: Vec<&str> = s.history.resolved.iter().map(|r| r.incident_id.as_str()).collect();
+    let resolved: Vec<&str> = s
+        .history
+        .resolved
+        .iter()
+        .map(|r| r.incident_id.as_str())
+        .collect();
     assert_eq!(resolved, ["m2", "m1", "old"]);
     assert_eq!(s.history.resolved_total, 3);
-    assert_eq!(s.history.resolved[0].end - s.history.resolved[0].start, 2.0 * HOUR);
+    assert_eq!(
+        s.history.resolved[0].end - s.history.resolved[0].start,
+        2.0 * HOUR
+    );
 
     // A shorter window sees less.
     let week = Watch::all().history(7 * 86_400);
-    let s = derive(&registry(), &events(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(","))), &[], &week, NOW);
+    let s = derive(
+        &registry(),
+        &events(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(","))),
+        &[],
+        &week,
+        NOW,
+    );
     assert_eq!(s.products["503462"].recent_incidents(Severity::Major), 0);
-    assert_eq!(s.products["503472"].recent_incidents(Severity::Potential), 1);
+    assert_eq!(
+        s.products["503472"].recent_incidents(Severity::Potential),
+        1
+    );
     assert_eq!(s.history.days, 7);
 }
 
@@ -758,7 +809,13 @@ fn history_counts_starts_in_the_window_and_open_seconds_once() {
 fn the_day_strip_shows_the_worst_severity_of_each_day() {
     let incidents = [
         closed("minor", "503462", "Minor", 3.0 * DAY, 3.0 * DAY - HOUR),
-        closed("major", "503462", "Major", 3.0 * DAY - 2.0 * HOUR, 3.0 * DAY - 3.0 * HOUR),
+        closed(
+            "major",
+            "503462",
+            "Major",
+            3.0 * DAY - 2.0 * HOUR,
+            3.0 * DAY - 3.0 * HOUR,
+        ),
         closed("aem", "503472", "Trivial", 1.0 * DAY, 1.0 * DAY - HOUR),
     ];
     let s = derive_all(&format!(r#"{{"incidents":[{}]}}"#, incidents.join(",")));
@@ -771,10 +828,22 @@ fn the_day_strip_shows_the_worst_severity_of_each_day() {
     let day_of = |t: f64| ((t - h.first_day) / DAY).floor() as usize;
     let analytics = &h.strips[0].cells;
     assert_eq!(analytics.len(), 30);
-    assert_eq!(analytics[day_of(NOW - 3.0 * DAY + 1.5 * HOUR)], Some(Severity::Major));
-    assert_eq!(analytics.iter().flatten().count(), analytics.iter().filter(|c| c.is_some()).count());
-    assert!(analytics.iter().flatten().all(|s| *s == Severity::Major || *s == Severity::Minor));
-    assert_eq!(h.strips[1].cells[day_of(NOW - DAY + 0.5 * HOUR)], Some(Severity::Trivial));
+    assert_eq!(
+        analytics[day_of(NOW - 3.0 * DAY + 1.5 * HOUR)],
+        Some(Severity::Major)
+    );
+    assert_eq!(
+        analytics.iter().flatten().count(),
+        analytics.iter().filter(|c| c.is_some()).count()
+    );
+    assert!(analytics
+        .iter()
+        .flatten()
+        .all(|s| *s == Severity::Major || *s == Severity::Minor));
+    assert_eq!(
+        h.strips[1].cells[day_of(NOW - DAY + 0.5 * HOUR)],
+        Some(Severity::Trivial)
+    );
     assert_eq!(h.strips[1].cells.iter().flatten().count(), 1);
 }
 
@@ -789,5 +858,8 @@ fn a_closed_incident_without_an_end_ends_at_its_closing_update() {
         NOW - HOUR
     );
     let s = derive_all(&e);
-    assert_eq!(s.products["503462"].recent_impact_seconds(Severity::Minor), HOUR);
+    assert_eq!(
+        s.products["503462"].recent_impact_seconds(Severity::Minor),
+        HOUR
+    );
 }

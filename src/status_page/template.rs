@@ -247,10 +247,13 @@ fn window_words(seconds: u64) -> String {
 }
 
 fn product_name<'a>(snapshot: &'a Snapshot, id: &'a str) -> &'a str {
-    snapshot
-        .products
-        .get(id)
-        .map_or(id, |p| if p.name.is_empty() { id } else { p.name.as_str() })
+    snapshot.products.get(id).map_or(id, |p| {
+        if p.name.is_empty() {
+            id
+        } else {
+            p.name.as_str()
+        }
+    })
 }
 
 /// Per product that had an incident, a strip of days; then the incidents resolved within
