@@ -63,7 +63,7 @@ def filtered(expr):
 WORST = f"max by (product_id) (adobe_status_product_worst_severity{{{SEL}}})"
 WORST_NAMED = on_products(WORST)
 
-INC_LABELS = "incident_id, product_id, incident_severity, title"
+INC_LABELS = "incident_id, product_id, incident_severity, title, customer_impact, operations_impact"
 INC_INFO = on_products(f"max by ({INC_LABELS}) (adobe_status_incident_info{{{SEL}}})")
 INC_START = f"max by (incident_id, product_id) (adobe_status_incident_start_timestamp_seconds{{{SEL}}})"
 
@@ -85,7 +85,8 @@ def inc_rank():
 
 def with_incident_labels(expr):
     return (
-        f"{expr}\n* on (incident_id, product_id) group_left (incident_severity, title, product_name, cloud_name)\n"
+        f"{expr}\n* on (incident_id, product_id) group_left (incident_severity, title, customer_impact, "
+        f"operations_impact, product_name, cloud_name)\n"
         f"  ({INC_INFO})"
     )
 
@@ -390,7 +391,8 @@ def overview():
         table_panel(
             "Ongoing incidents",
             "Every ongoing (incident, product) pair on the selected products: severity for that product, "
-            "Adobe's title, when it started and how long it has lasted. Titles come from Adobe's "
+            "Adobe's title, what Adobe says is impacted (availability or performance) and for how many "
+            "customers, when it started and how long it has lasted. Titles come from Adobe's "
             "messages and can be empty for a short while after an incident opens.",
             [
                 query(inc_rank(), "A", instant=True, table_format=True),
@@ -406,8 +408,10 @@ def overview():
             transformation("merge", {}),
             organize(
                 {"Value #A": "Severity", "product_name": "Product", "title": "Title", "Value #B": "Started",
-                 "Value #C": "Duration", "cloud_name": "Cloud", "incident_id": "Incident"},
-                ["Value #A", "product_name", "title", "Value #B", "Value #C", "cloud_name", "incident_id"],
+                 "Value #C": "Duration", "operations_impact": "Impact", "customer_impact": "Customers",
+                 "cloud_name": "Cloud", "incident_id": "Incident"},
+                ["Value #A", "product_name", "title", "operations_impact", "customer_impact", "Value #B",
+                 "Value #C", "cloud_name", "incident_id"],
                 ["Time", "product_id", "incident_severity"],
             ),
         ]),
@@ -486,11 +490,79 @@ def overview():
             14, 10)),
     ]
 
+    def recent(metric, sev):
+        return filtered(
+            f"max by (product_id) (adobe_status_product_recent_{metric}{{{SEL},incident_severity=\"{sev}\"}})")
+
+    had_any = filtered(
+        f"sum by (product_id) (max by (product_id, incident_severity) "
+        f"(adobe_status_product_recent_incidents{{{SEL}}})) > 0")
+
+    def per_product_with_any(expr):
+        return f"(\n{expr}\n) and on (product_id) (\n{had_any}\n)"
+
+    month = [
+        coloured(stat_panel(
+            "Major incidents (history window)",
+            "Adobe incidents rated Major that started within the exporter's --status.history window "
+            "(30 days by default) on the selected products, closed ones included, from Adobe's own "
+            "40-day record: an incident on two products counts twice.",
+            [query(f"sum(\n{recent('incidents', 'major')}\n) or vector(0)", instant=True)],
+            6, 4), ("green", None), ("red", 1)),
+        coloured(stat_panel(
+            "Minor incidents (history window)",
+            "Adobe incidents rated Minor that started within the --status.history window on the "
+            "selected products.",
+            [query(f"sum(\n{recent('incidents', 'minor')}\n) or vector(0)", instant=True)],
+            6, 4), ("green", None), ("orange", 1)),
+        coloured(stat_panel(
+            "Product-hours of Major impact (history window)",
+            "Hours of the --status.history window with a Major incident open, summed over the "
+            "selected products (overlapping incidents on one product count once).",
+            [query(f"sum(\n{recent('impact_seconds', 'major')}\n) / 3600 or vector(0)", instant=True)],
+            6, 4, "h"), ("green", None), ("red", 1)),
+        coloured(stat_panel(
+            "Product-hours of Minor impact (history window)",
+            "Hours of the --status.history window with a Minor incident open, summed over the "
+            "selected products.",
+            [query(f"sum(\n{recent('impact_seconds', 'minor')}\n) / 3600 or vector(0)", instant=True)],
+            6, 4, "h"), ("green", None), ("orange", 1)),
+        table_panel(
+            "Incidents and impact per product (history window)",
+            "For the vendor review: per selected product that had an incident within the "
+            "--status.history window, how many Major and Minor incidents started in it and for how "
+            "long one was open (overlaps counted once), worst first.",
+            [
+                query(on_products(per_product_with_any(recent('incidents', 'major')), "product_name"),
+                      "A", instant=True, table_format=True),
+                query(on_products(per_product_with_any(recent('impact_seconds', 'major')), "product_name"),
+                      "B", instant=True, table_format=True),
+                query(on_products(per_product_with_any(recent('incidents', 'minor')), "product_name"),
+                      "C", instant=True, table_format=True),
+                query(on_products(per_product_with_any(recent('impact_seconds', 'minor')), "product_name"),
+                      "D", instant=True, table_format=True),
+                query(on_products(f"(\n{had_any}\n)", "product_name"), "E", instant=True, table_format=True),
+            ],
+            24, 9, sort_by="Major hours")
+        .override_by_name("Major hours", [prop("unit", "dtdurations")])
+        .override_by_name("Minor hours", [prop("unit", "dtdurations")])
+        .transformations([
+            transformation("merge", {}),
+            organize(
+                {"product_name": "Product", "Value #A": "Major", "Value #B": "Major hours",
+                 "Value #C": "Minor", "Value #D": "Minor hours", "Value #E": "All severities"},
+                ["product_name", "Value #A", "Value #B", "Value #C", "Value #D", "Value #E"],
+                ["Time", "product_id"],
+            ),
+        ]),
+    ]
+
     return build(
         "adobe-status-overview", "Adobe Status overview",
         "Is Adobe OK for us right now, and what is going on: incidents, maintenances and services "
         "of the Adobe products exported by adobe_status_exporter.",
         [("Is Adobe OK for us right now?", status), ("What is going on?", going_on),
+         ("Last 30 days (the exporter's --status.history window)", month),
          ("Services of the selected products", services)],
         variables([
             ("cloud", "Cloud",
