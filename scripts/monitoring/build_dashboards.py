@@ -495,8 +495,8 @@ def overview():
             f"max by (product_id) (adobe_status_product_recent_{metric}{{{SEL},incident_severity=\"{sev}\"}})")
 
     had_any = filtered(
-        f"sum by (product_id) (max by (product_id, incident_severity) "
-        f"(adobe_status_product_recent_incidents{{{SEL}}})) > 0")
+        f"(sum by (product_id) (max by (product_id, incident_severity) "
+        f"(adobe_status_product_recent_incidents{{{SEL}}})) > 0)")
 
     def per_product_with_any(expr):
         return f"(\n{expr}\n) and on (product_id) (\n{had_any}\n)"
