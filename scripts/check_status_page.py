@@ -4,10 +4,13 @@
 Installs Debian's `chromium` when it is missing (as root, or through sudo), starts the exporter in
 demo mode with an empty world, sets up known data through the simulator's control API (a Major
 incident on a watched product, a maintenance in progress, an incident that is then closed, a
-product whose name is an HTML tag with an ongoing incident), and checks the DOM the browser built:
-  - the Major incident's product and title are there with the word "Major",
+product whose name is an HTML tag with an ongoing incident, an incident in APAC only while the
+exporter's scope is EMEA), and checks the DOM the browser built:
+  - the Major incident's product and title are there with the word "Major", and Adobe's impact,
   - the maintenance in progress is there, marked "In progress",
-  - the closed incident's title is nowhere,
+  - the closed incident is not among the ongoing ones, but in the history's resolved list, and the
+    day strip of its product says "Major" for today in a cell's title,
+  - the APAC-only incident is nowhere, and the page says one incident is outside the scope,
   - the hostile product name is text, and the DOM has no `img` (nor `script`) element,
   - the health section says adobe_status_up 1, and the headline gives the data's age,
 then takes a wide and a phone-width screenshot (target/status-page*.png) and checks they are
@@ -42,6 +45,8 @@ MAJOR_TITLE = "Reports are delayed for the status page check"
 HOSTILE_TITLE = "Logins fail on the tag-named product"
 CLOSED_TITLE = "This incident was closed before the check"
 MAINTENANCE_TITLE = "Database upgrade for the status page check"
+APAC_TITLE = "Only Sydney is affected, outside the scope"
+SCOPE = "EMEA"
 BROWSER_TIMEOUT = 60  # s, per Chromium run
 WIDE = (1280, 1000)
 PHONE = (390, 1400)
@@ -170,6 +175,8 @@ def set_up_known_data(sim: str) -> None:
     request(f"{control}/incidents", {"product_ids": [ANALYTICS], "severity": "Major", "title": MAJOR_TITLE,
                                      "regions": ["EMEA"]})
     request(f"{control}/incidents", {"product_ids": [HOSTILE_ID], "severity": "Minor", "title": HOSTILE_TITLE})
+    request(f"{control}/incidents", {"product_ids": [MARKETO], "severity": "Major", "title": APAC_TITLE,
+                                     "regions": ["APAC"]})
     closed = request(f"{control}/incidents", {"product_ids": [ANALYTICS], "severity": "Major",
                                               "title": CLOSED_TITLE})
     incident_id = json.loads(closed.body)["id"]
@@ -195,7 +202,30 @@ def check_dom(check: Checks, dom: Dom) -> None:
     maintenance = card("maint-in-progress", MAINTENANCE_TITLE, "Adobe Marketo Engage")
     check(maintenance is not None and "In progress" in maintenance.text(),
           "the maintenance in progress is listed, marked In progress")
-    check(CLOSED_TITLE not in text, "the closed incident's title is nowhere on the page")
+    incidents = dom.by_id("incidents")
+    ongoing_text = incidents.text() if incidents else ""
+    check(bool(ongoing_text) and CLOSED_TITLE not in ongoing_text,
+          "the closed incident is not among the ongoing incidents")
+    if major is not None:
+        check("Availability, for most customers" in major.text(),
+              "the Major incident's card says what Adobe states of its impact", major.text()[:300])
+    check(APAC_TITLE not in text, "the incident outside the scope is nowhere on the page")
+    scope = dom.elements("p", "scope")
+    check(len(scope) == 1 and f"region {SCOPE}" in scope[0].text() and "1 incident outside your scope" in scope[0].text(),
+          "the page says what the scope hides", f"{[e.text() for e in scope]}")
+    history = dom.by_id("history")
+    history_text = history.text() if history else ""
+    check("Last 30 days" in history_text, "the history section covers the last 30 days", history_text[:200])
+    resolved = dom.elements("li", "resolved-item")
+    check(any(CLOSED_TITLE in r.text() and "Adobe Analytics" in r.text() for r in resolved),
+          "the closed incident is in the resolved list", f"{[r.text()[:80] for r in resolved]}")
+    rows = [r for r in (history.walk() if history else []) if r.tag == "tr"]
+    analytics = next((r for r in rows if "Adobe Analytics" in r.text()), None)
+    cells = [c for c in analytics.walk() if "day" in c.classes] if analytics else []
+    check(len(cells) == 30 and cells[-1].attrs.get("title", "").endswith(": Major")
+          and "sev-major" in cells[-1].classes,
+          "Adobe Analytics' day strip has 30 cells and today's says Major in its title",
+          f"{len(cells)} cells, last {cells[-1].attrs if cells else None}")
     hostile = card("sev-minor", HOSTILE_TITLE)
     check(hostile is not None and HOSTILE_NAME in hostile.text(),
           "the hostile product name is shown as text on its incident")
@@ -239,7 +269,8 @@ def main() -> int:
         try:
             exporter = processes.start("exporter", demo_command(
                 args.binary, sim_port, web_port, f"--demo.scenario={scenario}", "--status.min-interval=1s",
-                "--status.registry-interval=1s", "--log.level=warn"))
+                "--status.registry-interval=1s", "--log.level=warn",
+                *([] if args.screenshot_only else [f"--adobe.region={SCOPE}"])))
             url = f"http://127.0.0.1:{web_port}/"
             wait_for(f"{url}-/ready", "exporter", exporter, timeout=60)
             if args.screenshot_only:
