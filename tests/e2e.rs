@@ -18,8 +18,8 @@ fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
     }
 }
 
-const ANALYTICS: &str = "503462";
-const AEM: &str = "503472";
+const ANALYTICS: &str = "503467";
+const AEM: &str = "503470";
 const MARKETO: &str = "503491";
 
 fn incidents(body: &str, product: &str, severity: &str) -> Option<f64> {
@@ -68,7 +68,7 @@ async fn counts_per_product_and_severity_for_a_known_data_set() {
     assert_eq!(worst(ANALYTICS), Some(4.0));
     assert_eq!(worst(MARKETO), Some(2.0));
     assert_eq!(
-        worst("503474"),
+        worst("503473"),
         Some(0.0),
         "registry products without events are healthy"
     );

@@ -682,7 +682,7 @@ async fn event_filters_accept_both_array_encodings() {
     let h = start(empty_config()).await;
     let t = token(&h).await;
     let c = h.control();
-    for pid in ["503462", "503472", "503491"] {
+    for pid in ["503467", "503470", "503491"] {
         c.open_incident(IncidentSpec {
             product_ids: vec![pid.into()],
             severity: "Minor".into(),
@@ -695,24 +695,23 @@ async fn event_filters_accept_both_array_encodings() {
     assert_eq!(count(&all), 3);
     let repeated = get_json(
         &h,
-        "/api/v1/events/incidents?productIds=503462&productIds=503491",
+        "/api/v1/events/incidents?productIds=503467&productIds=503491",
         &t,
     )
     .await;
     assert_eq!(count(&repeated), 2);
-    let joined = get_json(&h, "/api/v1/events/incidents?productIds=503462,503472", &t).await;
+    let joined = get_json(&h, "/api/v1/events/incidents?productIds=503467,503470", &t).await;
     assert_eq!(count(&joined), 2);
-    let events = get_json(&h, "/api/v1/events?productIds=503472", &t).await;
+    let events = get_json(&h, "/api/v1/events?productIds=503470", &t).await;
     assert_eq!(count(&events["incidents"]), 1);
-    let products = get_json(&h, "/api/v1/products?productId=503462", &t).await;
+    let products = get_json(&h, "/api/v1/products?productId=503467", &t).await;
     assert_eq!(count(&products), 1);
-    let products = get_json(&h, "/api/v1/products?cloudId=503459", &t).await;
+    let products = get_json(&h, "/api/v1/products?cloudId=503457", &t).await;
     assert!(products.as_array().unwrap().iter().all(|p| p["name"]
         .as_str()
         .unwrap()
         .contains("Acrobat")
-        || p["name"].as_str().unwrap().contains("PDF")
-        || p["name"].as_str().unwrap().contains("Scan")));
+        || p["name"].as_str().unwrap().contains("PDF")));
     let clouds = get_json(&h, "/api/v1/clouds?cloudId=503461", &t).await;
     assert_eq!(count(&clouds), 1);
 }
@@ -802,7 +801,7 @@ async fn control_events_and_products_round_trip() {
         vec![("999101".into(), "Svc \"x\"".into())],
     );
     let id = c.open_incident(IncidentSpec {
-        product_ids: vec!["999001".into(), "503462".into()],
+        product_ids: vec!["999001".into(), "503467".into()],
         severity: "Catastrophic".into(),
         title: "Everything is on fire".into(),
         regions: vec!["EMEA".into()],
@@ -821,7 +820,7 @@ async fn control_events_and_products_round_trip() {
     assert_eq!(ec.len(), 1);
     assert_eq!(
         ec[0]["cloudProducts"],
-        serde_json::json!(["999001", "503462"])
+        serde_json::json!(["999001", "503467"])
     );
     let title_token = inc["products"][0]["history"][0]["titleToken"]
         .as_str()
@@ -844,7 +843,7 @@ async fn control_events_and_products_round_trip() {
 
     let start_at = SystemTime::now() + Duration::from_secs(3600);
     let mid = c.add_maintenance(MaintenanceSpec {
-        product_ids: vec!["503462".into()],
+        product_ids: vec!["503467".into()],
         status: "Scheduled".into(),
         maintenance_type: "Urgent".into(),
         title: "DB upgrade {startDateTime}".into(),
@@ -929,7 +928,7 @@ async fn http_control_api() {
 
     let resp = post(
         "incidents",
-        serde_json::json!({"product_ids":["503462"],"severity":"Major","title":"Down"}),
+        serde_json::json!({"product_ids":["503467"],"severity":"Major","title":"Down"}),
     )
     .await
     .unwrap();
@@ -958,7 +957,7 @@ async fn http_control_api() {
         .as_secs();
     let resp = post(
         "maintenances",
-        serde_json::json!({"product_ids":["503472"],"status":"Started","maintenance_type":"Normal",
+        serde_json::json!({"product_ids":["503470"],"status":"Started","maintenance_type":"Normal",
             "title":"Patch","start":now - 60,"end":now + 3600}),
     )
     .await

@@ -329,7 +329,7 @@ mod tests {
     fn incident_lifecycle() {
         let c = control();
         let id = c.open_incident(IncidentSpec {
-            product_ids: vec!["503462".into(), "503472".into()],
+            product_ids: vec!["503467".into(), "503470".into()],
             severity: "Minor".into(),
             title: "Login \"broken\"".into(),
             regions: vec!["EMEA".into()],
@@ -362,7 +362,7 @@ mod tests {
         let c = control();
         let start = SystemTime::now() + Duration::from_secs(3600);
         let id = c.add_maintenance(MaintenanceSpec {
-            product_ids: vec!["503462".into()],
+            product_ids: vec!["503467".into()],
             status: "Scheduled".into(),
             maintenance_type: "Normal".into(),
             title: "DB".into(),

@@ -166,7 +166,7 @@ impl LiveScenario {
                 region_ids: p.region_ids.clone().unwrap_or_default(),
             })
             .collect();
-        let prominent = ["503462", "503472", "503491", "503463", "503464"]
+        let prominent = ["503467", "503470", "503491", "503476", "503475"]
             .iter()
             .filter_map(|id| {
                 // Also in a catalog replica, whose ids are shifted by a multiple of the stride.
