@@ -15,6 +15,7 @@ fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
         title: title.into(),
         regions: vec![],
         service_ids: vec![],
+        ..IncidentSpec::default()
     }
 }
 

@@ -22,6 +22,7 @@ fn major(product: &str, title: &str) -> IncidentSpec {
         title: title.into(),
         regions: vec![],
         service_ids: vec![],
+        ..IncidentSpec::default()
     }
 }
 
@@ -378,6 +379,7 @@ async fn a_hundred_times_the_events() {
             title: format!("Incident {i}"),
             regions: vec!["EMEA".into()],
             service_ids: vec![],
+            ..IncidentSpec::default()
         });
     }
     let now = SystemTime::now();
