@@ -1019,7 +1019,10 @@ async fn post_control(h: &SimulatorHandle, path: &str, body: Value) -> (StatusCo
         .unwrap();
     let status = resp.status();
     let bytes = resp.bytes().await.unwrap_or_default();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn product_history<'a>(events: &'a Value, id: &str, product: &str) -> &'a Vec<Value> {
@@ -1118,7 +1121,10 @@ async fn control_incidents_take_impacts_environments_start_and_titles() {
         (&Value::from("Most"), &Value::from("Availability"))
     );
     assert_eq!(first["showEnvironment"], false);
-    assert_eq!(first["locationImpact"]["serviceEnvironments"], serde_json::json!([]));
+    assert_eq!(
+        first["locationImpact"]["serviceEnvironments"],
+        serde_json::json!([])
+    );
     let filtered = get_json(&h, "/api/v1/events?regionIds=EMEA", &t).await;
     assert!(filtered["incidents"]
         .as_array()
@@ -1200,7 +1206,13 @@ async fn control_incidents_update_close_in_the_past_and_get_a_root_cause() {
         };
         let got: Vec<_> = history.iter().map(fields).collect();
         let want = |s: &str, sev: &str, c: &str, o: &str, m: &str| {
-            (s.to_owned(), sev.to_owned(), c.to_owned(), o.to_owned(), m.to_owned())
+            (
+                s.to_owned(),
+                sev.to_owned(),
+                c.to_owned(),
+                o.to_owned(),
+                m.to_owned(),
+            )
         };
         assert_eq!(
             got,
@@ -1238,9 +1250,11 @@ async fn control_incidents_update_close_in_the_past_and_get_a_root_cause() {
         "the root cause does not move the end"
     );
     let msgs = get_json(&h, "/api/v1/messages/ja", &t).await;
-    assert!(msgs[0]["incidentMessages"]["message.CI0002007"]["textMessage"]
-        .as_str()
-        .is_some_and(|s| !s.is_ascii()));
+    assert!(
+        msgs[0]["incidentMessages"]["message.CI0002007"]["textMessage"]
+            .as_str()
+            .is_some_and(|s| !s.is_ascii())
+    );
 }
 
 #[tokio::test]
@@ -1269,13 +1283,14 @@ async fn english_can_be_named_en_us() {
         .iter()
         .any(|m| m["languageCode"] == "en-US"));
     // And back, at run time through the control API.
-    let (status, _) =
-        post_control(&h, "locales", serde_json::json!({"english_code": "en"})).await;
+    let (status, _) = post_control(&h, "locales", serde_json::json!({"english_code": "en"})).await;
     assert_eq!(status, StatusCode::OK);
     let locales = get_json(&h, "/api/v1/locales", &t).await;
     assert_eq!(locales[0]["localeCode"], "en");
     assert_eq!(
-        get_raw(&h, "/api/v1/messages/en-US", Some(&t)).await.status(),
+        get_raw(&h, "/api/v1/messages/en-US", Some(&t))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
     let (status, _) = post_control(&h, "locales", serde_json::json!({"english_code": " "})).await;

@@ -42,7 +42,12 @@ pub(super) const BARE_PRODUCTS: [&str; 3] = ["503496", "503507", "503509"];
 /// and environments below are plausible inventions: the capture has only clouds and products.
 pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
     ("503462", "Adobe Data Foundation", CLOUD_PLATFORM, &[]),
-    ("503463", "Adobe Data Science Workspace", CLOUD_PLATFORM, &[]),
+    (
+        "503463",
+        "Adobe Data Science Workspace",
+        CLOUD_PLATFORM,
+        &[],
+    ),
     ("503464", "Adobe CX Enterprise Home", CLOUD_EXPERIENCE, &[]),
     ("503465", "Adobe Express", CLOUD_CREATIVE, &[]),
     (
@@ -118,10 +123,25 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
     ("503477", "Adobe XD", CLOUD_CREATIVE, &[]),
     ("503478", "Adobe Primetime", CLOUD_EXPERIENCE, &[]),
     ("503479", "Adobe Experience League", CLOUD_SERVICES, &[]),
-    ("503480", "Adobe Intelligent Services", CLOUD_EXPERIENCE, &[]),
-    ("503481", "Adobe Platform Core Services", CLOUD_PLATFORM, &[]),
+    (
+        "503480",
+        "Adobe Intelligent Services",
+        CLOUD_EXPERIENCE,
+        &[],
+    ),
+    (
+        "503481",
+        "Adobe Platform Core Services",
+        CLOUD_PLATFORM,
+        &[],
+    ),
     ("503482", "Adobe Query Service", CLOUD_PLATFORM, &[]),
-    ("503484", "Adobe Cross-Cloud Capabilities", CLOUD_EXPERIENCE, &[]),
+    (
+        "503484",
+        "Adobe Cross-Cloud Capabilities",
+        CLOUD_EXPERIENCE,
+        &[],
+    ),
     (
         "503485",
         "Adobe Customer Journey Analytics",
@@ -217,7 +237,12 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
     ("503510", "Adobe Support", CLOUD_SERVICES, &[]),
     ("503511", "Adobe Aero", CLOUD_CREATIVE, &[]),
     ("503512", "Adobe Image Service", CLOUD_SERVICES, &[]),
-    ("503513", "Adobe Creative Cloud Libraries", CLOUD_CREATIVE, &[]),
+    (
+        "503513",
+        "Adobe Creative Cloud Libraries",
+        CLOUD_CREATIVE,
+        &[],
+    ),
     ("503514", "Adobe Live", CLOUD_CREATIVE, &[]),
     (
         "503517",
@@ -228,8 +253,18 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
     ("503518", "Adobe Substance", CLOUD_CREATIVE, &[]),
     ("503519", "Adobe Capture", CLOUD_CREATIVE, &[]),
     ("503520", "Adobe Learning Manager", CLOUD_SERVICES, &[]),
-    ("503521", "Adobe Creative Cloud Storage", CLOUD_CREATIVE, &[]),
-    ("503522", "Adobe Creative Cloud Website", CLOUD_CREATIVE, &[]),
+    (
+        "503521",
+        "Adobe Creative Cloud Storage",
+        CLOUD_CREATIVE,
+        &[],
+    ),
+    (
+        "503522",
+        "Adobe Creative Cloud Website",
+        CLOUD_CREATIVE,
+        &[],
+    ),
     ("503523", "Adobe Creative Cloud Sync", CLOUD_CREATIVE, &[]),
     ("503524", "Adobe Illustrator", CLOUD_CREATIVE, &[]),
     (
@@ -248,7 +283,12 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
     ("533248", "Adobe Real-Time CDP", CLOUD_EXPERIENCE, &[]),
     ("536716", "Adobe Firefly", CLOUD_CREATIVE, &[]),
     ("546687", "Adobe Bridge", CLOUD_CREATIVE, &[]),
-    ("552633", "Adobe Journey Optimizer B2B", CLOUD_EXPERIENCE, &[]),
+    (
+        "552633",
+        "Adobe Journey Optimizer B2B",
+        CLOUD_EXPERIENCE,
+        &[],
+    ),
     ("554089", "Adobe Status Service Probe", CLOUD_SERVICES, &[]),
     (
         "554521",

@@ -204,7 +204,9 @@ impl Control {
             let customer = change.customer_impact.as_deref().unwrap_or(customer);
             let operations = change.operations_impact.as_deref().unwrap_or(operations);
             let token = severity_change_token(&product.severity, &severity);
-            let mut entry = next_update(product, "Opened", &severity, customer, operations, token, at);
+            let mut entry = next_update(
+                product, "Opened", &severity, customer, operations, token, at,
+            );
             entry.region_ids = region_ids.clone();
             entry.env_ids = env_ids.clone();
             entry.show_environment = !env_ids.is_empty();

@@ -335,7 +335,12 @@ mod tests {
     use crate::messages::INC_MSG_ESCALATED;
 
     fn control() -> Control {
-        Control::new(Catalog::base(), 1, "demo-secret".to_owned(), "en".to_owned())
+        Control::new(
+            Catalog::base(),
+            1,
+            "demo-secret".to_owned(),
+            "en".to_owned(),
+        )
     }
 
     #[test]

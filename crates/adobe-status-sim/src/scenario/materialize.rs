@@ -10,8 +10,8 @@ use crate::messages::{
     MAINT_MSG_UPDATED,
 };
 use crate::model::{
-    date_digits, format_time, impacts_for, CfsRecord, Incident, IncidentProduct, IncidentUpdate, Maintenance,
-    MaintenanceUpdate,
+    date_digits, format_time, impacts_for, CfsRecord, Incident, IncidentProduct, IncidentUpdate,
+    Maintenance, MaintenanceUpdate,
 };
 use crate::prng::SplitMix64;
 

@@ -196,7 +196,10 @@ fn forty_days_of_history_carry_what_the_spec_carries() {
         .min()
         .unwrap();
     let days_back = (START_MS - oldest) / 86_400_000;
-    assert!((30..40).contains(&days_back), "oldest {days_back} days back");
+    assert!(
+        (30..40).contains(&days_back),
+        "oldest {days_back} days back"
+    );
     let products = || closed.iter().flat_map(|i| &i.products);
     for severity in ["Major", "Minor", "Potential", "Trivial", "None"] {
         assert!(
@@ -221,14 +224,18 @@ fn forty_days_of_history_carry_what_the_spec_carries() {
     assert!(overlapping);
     // Impacts that are not a function of the severity.
     let entries = || products().flat_map(|p| &p.history);
-    assert!(entries()
-        .any(|h| h.severity == "Minor" && (h.customer_impact.as_str(), h.operations_impact.as_str()) == ("Most", "Availability")));
-    assert!(entries()
-        .any(|h| h.severity == "Major" && (h.customer_impact.as_str(), h.operations_impact.as_str()) == ("Some", "Performance")));
+    assert!(entries().any(|h| h.severity == "Minor"
+        && (h.customer_impact.as_str(), h.operations_impact.as_str()) == ("Most", "Availability")));
+    assert!(entries().any(|h| h.severity == "Major"
+        && (h.customer_impact.as_str(), h.operations_impact.as_str()) == ("Some", "Performance")));
     // Root-cause statements after closure, on several incidents, never changing the end.
     let with_cfs: Vec<&&Incident> = closed
         .iter()
-        .filter(|i| i.products.iter().any(|p| p.history.iter().any(|h| h.cfs.is_some())))
+        .filter(|i| {
+            i.products
+                .iter()
+                .any(|p| p.history.iter().any(|h| h.cfs.is_some()))
+        })
         .collect();
     assert!(with_cfs.len() >= 5, "{} with a root cause", with_cfs.len());
     for p in with_cfs.iter().flat_map(|i| &i.products) {

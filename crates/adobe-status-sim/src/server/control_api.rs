@@ -280,13 +280,11 @@ pub(super) async fn control_api(
             }
             Err(message) => bad_request(&message),
         },
-        (Method::POST, ["incidents", id, "root-cause"]) => {
-            match parse::<RootCauseRequest>(&body) {
-                Ok(r) if control.add_root_cause(id, &r.url, r.at.map(epoch)) => ok(),
-                Ok(_) => not_found(),
-                Err(message) => bad_request(&message),
-            }
-        }
+        (Method::POST, ["incidents", id, "root-cause"]) => match parse::<RootCauseRequest>(&body) {
+            Ok(r) if control.add_root_cause(id, &r.url, r.at.map(epoch)) => ok(),
+            Ok(_) => not_found(),
+            Err(message) => bad_request(&message),
+        },
         (Method::POST, ["locales"]) => match parse::<LocalesRequest>(&body) {
             Ok(r) if !r.english_code.trim().is_empty() => {
                 control.set_english_locale(r.english_code.trim());

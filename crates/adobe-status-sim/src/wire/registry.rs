@@ -217,7 +217,13 @@ pub(crate) fn messages(
         }
         None => LOCALES
             .iter()
-            .map(|(c, _)| if *c == "en" { (english, "en") } else { (*c, *c) })
+            .map(|(c, _)| {
+                if *c == "en" {
+                    (english, "en")
+                } else {
+                    (*c, *c)
+                }
+            })
             .collect(),
     };
     let keep = |t: &str| token.is_none_or(|want| want == t);
