@@ -204,9 +204,11 @@ impl Control {
             let customer = change.customer_impact.as_deref().unwrap_or(customer);
             let operations = change.operations_impact.as_deref().unwrap_or(operations);
             let token = severity_change_token(&product.severity, &severity);
-            let mut entry = next_update(
+            let Some(mut entry) = next_update(
                 product, "Opened", &severity, customer, operations, token, at,
-            );
+            ) else {
+                continue;
+            };
             entry.region_ids = region_ids.clone();
             entry.env_ids = env_ids.clone();
             entry.show_environment = !env_ids.is_empty();
@@ -297,7 +299,7 @@ impl Control {
             let (status, severity) = (last.status.clone(), last.severity.clone());
             let (customer, operations) =
                 (last.customer_impact.clone(), last.operations_impact.clone());
-            let mut entry = next_update(
+            let Some(mut entry) = next_update(
                 product,
                 &status,
                 &severity,
@@ -305,7 +307,9 @@ impl Control {
                 &operations,
                 INC_MSG_ROOT_CAUSE,
                 at,
-            );
+            ) else {
+                continue;
+            };
             entry.message_type = "CFS".to_owned();
             entry.cfs = Some(CfsRecord {
                 url: url.to_owned(),
@@ -414,7 +418,8 @@ fn offerings_of(registry: &Catalog, product_id: &str, service_ids: &[String]) ->
 }
 
 /// The next history entry of `product`: a copy of the last one with a new id, status,
-/// severity, impacts, message and time, not a root-cause entry (callers push it).
+/// severity, impacts, message and time, not a root-cause entry (callers push it). `None` when
+/// the product has no history to continue.
 fn next_update(
     product: &IncidentProduct,
     status: &str,
@@ -423,32 +428,14 @@ fn next_update(
     operations: &str,
     token: &str,
     now: i64,
-) -> IncidentUpdate {
-    let n = product.history.len();
-    let template = product.history.last().cloned().unwrap_or(IncidentUpdate {
-        id: format!("{}-0", product.product_id),
-        status: String::new(),
-        severity: String::new(),
-        customer_impact: String::new(),
-        operations_impact: String::new(),
-        message_type: "Custom".to_owned(),
-        time_ms: now,
-        message_token: String::new(),
-        title_token: String::new(),
-        show_environment: false,
-        service_ids: Vec::new(),
-        offering_ids: Vec::new(),
-        region_ids: Vec::new(),
-        env_ids: Vec::new(),
-        cfs: None,
-        extra: Vec::new(),
-    });
+) -> Option<IncidentUpdate> {
+    let template = product.history.last()?.clone();
     let base = template
         .id
         .rsplit_once('-')
         .map_or(template.id.as_str(), |(b, _)| b);
-    IncidentUpdate {
-        id: format!("{base}-{n}"),
+    Some(IncidentUpdate {
+        id: format!("{base}-{}", product.history.len()),
         status: status.to_owned(),
         severity: severity.to_owned(),
         customer_impact: customer.to_owned(),
@@ -458,7 +445,7 @@ fn next_update(
         message_token: token.to_owned(),
         cfs: None,
         ..template
-    }
+    })
 }
 
 fn push_incident_update(
@@ -470,11 +457,9 @@ fn push_incident_update(
     token: &str,
     now: i64,
 ) {
-    if product.history.is_empty() {
-        return;
+    if let Some(entry) = next_update(product, status, severity, customer, operations, token, now) {
+        product.history.push(entry);
     }
-    let entry = next_update(product, status, severity, customer, operations, token, now);
-    product.history.push(entry);
 }
 
 fn apply_maintenance_status(m: &mut Maintenance, status: &str, at: i64, started_at: i64) {
