@@ -1,5 +1,5 @@
 //! Micro benchmarks of the pure path an upstream answer takes, at the real catalog's size
-//! (66 products, ~350 services, the demo's events) and at 10× and 100× (`--demo.scale`).
+//! (77 products, ~400 services, the demo's events) and at 10× and 100× (`--demo.scale`).
 //!
 //! The bodies come from the demo simulator over HTTP, so they are the exact wire format.
 //! Run: `cargo bench --bench pipeline` (see BENCHMARKS.md).

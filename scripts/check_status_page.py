@@ -39,7 +39,7 @@ from testlib import ROOT, Checks, CheckFailed, Processes, demo_command, free_por
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_ID = "999003"
-ANALYTICS = "503462"  # Adobe Analytics in the simulator's catalogue
+ANALYTICS = "503467"  # Adobe Analytics in the simulator's catalogue
 MARKETO = "503491"  # Adobe Marketo Engage
 MAJOR_TITLE = "Reports are delayed for the status page check"
 HOSTILE_TITLE = "Logins fail on the tag-named product"

@@ -1,5 +1,5 @@
 """Helpers shared by the Python checks and benchmarks under scripts/ (check_openmetrics.py,
-check_status_page.py, check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py)
+check_sim_spec.py, check_status_page.py, check_deploy.py, check_container.py, bench_system.py, monitoring/e2e.py)
 and the generators: ports, child processes, HTTP, waiting for a server, the exporter in demo mode,
 the Dockerfile parser, and writing or checking generated files.
 

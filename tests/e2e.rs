@@ -15,11 +15,12 @@ fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
         title: title.into(),
         regions: vec![],
         service_ids: vec![],
+        ..IncidentSpec::default()
     }
 }
 
-const ANALYTICS: &str = "503462";
-const AEM: &str = "503472";
+const ANALYTICS: &str = "503467";
+const AEM: &str = "503470";
 const MARKETO: &str = "503491";
 
 fn incidents(body: &str, product: &str, severity: &str) -> Option<f64> {
@@ -68,7 +69,7 @@ async fn counts_per_product_and_severity_for_a_known_data_set() {
     assert_eq!(worst(ANALYTICS), Some(4.0));
     assert_eq!(worst(MARKETO), Some(2.0));
     assert_eq!(
-        worst("503474"),
+        worst("503473"),
         Some(0.0),
         "registry products without events are healthy"
     );

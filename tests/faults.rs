@@ -13,7 +13,7 @@ use adobe_status_sim::{
 };
 use common::{free_port, simulator, value, Exporter, CLIENT_ID, SECRET};
 
-const ANALYTICS: &str = "503462";
+const ANALYTICS: &str = "503467";
 
 fn major(product: &str, title: &str) -> IncidentSpec {
     IncidentSpec {
@@ -22,6 +22,7 @@ fn major(product: &str, title: &str) -> IncidentSpec {
         title: title.into(),
         regions: vec![],
         service_ids: vec![],
+        ..IncidentSpec::default()
     }
 }
 
@@ -369,7 +370,7 @@ async fn registry_down_at_start_up() {
 async fn a_hundred_times_the_events() {
     let sim = simulator(Scenario::Empty).await;
     let control = sim.control();
-    let products: Vec<String> = (503462..503528).map(|id| id.to_string()).collect();
+    let products: Vec<String> = (503462..503526).map(|id| id.to_string()).collect();
     for i in 0..300 {
         let product = &products[i % products.len()];
         control.open_incident(IncidentSpec {
@@ -378,6 +379,7 @@ async fn a_hundred_times_the_events() {
             title: format!("Incident {i}"),
             regions: vec!["EMEA".into()],
             service_ids: vec![],
+            ..IncidentSpec::default()
         });
     }
     let now = SystemTime::now();

@@ -8,8 +8,8 @@ mod common;
 use adobe_status_sim::{IncidentSpec, Scenario};
 use common::{simulator, value, Exporter};
 
-const ANALYTICS: &str = "503462";
-const AEM: &str = "503472";
+const ANALYTICS: &str = "503467";
+const AEM: &str = "503470";
 
 fn incident(products: &[&str], severity: &str, title: &str, regions: &[&str]) -> IncidentSpec {
     IncidentSpec {

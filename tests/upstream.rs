@@ -19,10 +19,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const SECRET: &str = "canary-s3cret-value";
 
 const EVENTS: &str = r#"{"incidents":[{"id":"i1","products":[
-    {"id":"503462","name":"Adobe Analytics","severity":"Major","status":"Opened"}]}],
+    {"id":"503467","name":"Adobe Analytics","severity":"Major","status":"Opened"}]}],
   "maintenances":[]}"#;
 const SCHEDULED: &str =
-    r#"[{"id":"m1","status":"Scheduled","products":[{"id":"503472","name":"AEM"}]}]"#;
+    r#"[{"id":"m1","status":"Scheduled","products":[{"id":"503470","name":"AEM"}]}]"#;
 
 const REGISTRY_PATHS: [&str; 4] = [
     "/api/v1/clouds",
@@ -180,7 +180,7 @@ async fn fifty_concurrent_scrapes_cost_one_token_and_one_call_per_events_api() {
             .to_text();
         assert!(
             body.lines()
-                .any(|l| l == r#"adobe_status_product_worst_severity{product_id="503462"} 4"#),
+                .any(|l| l == r#"adobe_status_product_worst_severity{product_id="503467"} 4"#),
             "{body}"
         );
     }
@@ -217,9 +217,9 @@ async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T
 async fn requests_carry_bearer_api_key_header_and_query_and_the_secret_stays_in_the_body() {
     let f = fixture_with(&[
         "--adobe.product-id",
-        "503462",
+        "503467",
         "--adobe.product-id",
-        "503472",
+        "503470",
     ])
     .await;
     mount_registry(&f.server).await;
@@ -265,7 +265,7 @@ async fn requests_carry_bearer_api_key_header_and_query_and_the_secret_stays_in_
                 .filter(|(k, _)| k == "productIds")
                 .map(|(_, v)| v.into_owned())
                 .collect();
-            assert_eq!(ids, ["503462", "503472"], "repeated keys, as the spec says");
+            assert_eq!(ids, ["503467", "503470"], "repeated keys, as the spec says");
         }
     }
     assert!(!body.contains(SECRET));
@@ -384,7 +384,7 @@ async fn assert_429_blocks_until_retry_after(retry_after: String) {
         "{body}"
     );
     assert!(
-        body.contains(r#"adobe_status_product_worst_severity{product_id="503462"} 4"#),
+        body.contains(r#"adobe_status_product_worst_severity{product_id="503467"} 4"#),
         "last good data kept"
     );
     let before = f.server.received_requests().await.unwrap().len();
@@ -439,7 +439,7 @@ async fn failures_keep_the_last_good_data_and_recover() {
         let body = scrape(&f).await;
         assert!(body.contains("adobe_status_up 0"), "fault {i}: {body}");
         assert!(
-            body.contains(r#"adobe_status_product_worst_severity{product_id="503462"} 4"#),
+            body.contains(r#"adobe_status_product_worst_severity{product_id="503467"} 4"#),
             "fault {i} lost the last good data"
         );
         assert!(
@@ -539,7 +539,7 @@ async fn registry_failure_keeps_events_flowing_under_event_names() {
     let body = scrape(&f).await;
     assert!(body.contains("adobe_status_up 1"), "{body}");
     assert!(
-        body.contains(r#"product_id="503462",product_name="Adobe Analytics""#),
+        body.contains(r#"product_id="503467",product_name="Adobe Analytics""#),
         "{body}"
     );
     assert!(!body.contains("adobe_status_registry_last_success_timestamp_seconds "));
@@ -581,7 +581,7 @@ async fn a_new_title_token_fetches_the_messages_again_at_once() {
     Mock::given(method("GET"))
         .and(path("/api/v1/events"))
         .respond_with(json(
-            r#"{"incidents":[{"id":"i1","products":[{"id":"503462","severity":"Major","status":"Opened",
+            r#"{"incidents":[{"id":"i1","products":[{"id":"503467","severity":"Major","status":"Opened",
                 "history":[{"status":"Opened","titleToken":"t-new"}]}]}]}"#,
         ))
         .mount(&f.server)

@@ -51,7 +51,7 @@ AM_CONFIG = ROOT / "deploy" / "compose" / "alertmanager" / "alertmanager.yml"
 AM_EXAMPLE_BASE = "http://alert-relay.example.com:9095"
 DASHBOARDS = sorted((ROOT / "dashboards").glob("*.json"))
 
-WATCHED = "503462"  # Adobe Analytics: in the example's paging route
+WATCHED = "503467"  # Adobe Analytics: in the example's paging route
 RUN = str(int(time.time()))[-6:]
 
 # Panels that can legitimately be empty in production, and why (printed with the results).

@@ -194,7 +194,7 @@ pub(super) struct Args {
     )]
     pub(super) demo_scenario: DemoScenario,
 
-    /// Size of the demo world: the Adobe catalog (66 products) and its live events are
+    /// Size of the demo world: the Adobe catalog (77 products) and its live events are
     /// replicated this many times, for load and footprint measurements (1 to 1000)
     #[arg(long = "demo.scale", default_value_t = 1, value_name = "N")]
     pub(super) demo_scale: u32,

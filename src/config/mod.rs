@@ -36,7 +36,7 @@ pub const DEMO_CLIENT_SECRET: &str = "demo-secret";
 /// Adobe's documented throttling limit per 5 s.
 pub const ADOBE_MAX_REQUESTS: u32 = 50;
 
-/// Largest `--demo.scale`: 66,000 products is far past any real catalog.
+/// Largest `--demo.scale`: 77,000 products is far past any real catalog.
 const MAX_DEMO_SCALE: u32 = 1000;
 
 /// A configuration problem, phrased as one line that names the flag.

@@ -13,17 +13,48 @@
 //! - [`Control`] (also reachable over HTTP under `/__sim/`) counts and records requests, injects
 //!   [`Fault`]s, revokes tokens and opens/changes/closes test incidents and maintenances.
 //!
-//! HTTP control API (not part of Adobe's API, no auth): `GET /__sim/stats`,
-//! `GET /__sim/requests`, `POST /__sim/faults` (`{"api":"events","fault":"status","code":500,
-//! "times":3}`; faults `status`, `retry_after_seconds`, `retry_after_date`, `retry_after_none`,
-//! `delay` (`ms`), `truncated`, `malformed`, `oversize` (`bytes`), `reset`, `invalid_client`,
-//! `unauthorized`), `DELETE /__sim/faults`, `POST /__sim/incidents` (IncidentSpec fields in
-//! snake_case, answers `{"id":..}`), `POST /__sim/incidents/{id}/close`,
-//! `POST /__sim/incidents/{id}/severity` (`{"severity":"Major"}`), `POST /__sim/maintenances`
-//! (`start`/`end` in epoch seconds), `POST /__sim/maintenances/{id}/status`
-//! (`{"status":"Started"}`), `POST /__sim/client-secrets` (`{"add":"new"}`,
-//! `{"delete":"old"}`: rotate the accepted client secrets; deleting revokes tokens), `POST /__sim/products` (`{"id","name","cloud_id","services":
-//! [["id","name"]]}`), `POST /__sim/registry` (`{"available":false}`), `POST /__sim/revoke`.
+//! HTTP control API (not part of Adobe's API, no auth; JSON bodies, snake_case fields; unknown
+//! incident or maintenance ids answer 404, bad JSON 400):
+//!
+//! - `GET /__sim/stats`, `GET /__sim/requests`.
+//! - `POST /__sim/faults` (`{"api":"events","fault":"status","code":500,"times":3}`; faults
+//!   `status`, `retry_after_seconds`, `retry_after_date`, `retry_after_none`, `delay` (`ms`),
+//!   `truncated`, `malformed`, `oversize` (`bytes`), `reset`, `invalid_client`,
+//!   `unauthorized`), `DELETE /__sim/faults`.
+//! - `POST /__sim/incidents`: opens an incident ([`IncidentSpec`]), answers `{"id":..}`.
+//!   Fields: `product_ids`, `severity`, `title` (English), `titles` (`{"fr":"…"}`; a locale
+//!   without one lacks the token in `/messages/{locale}`), `regions`, `environments`
+//!   (registry environment ids: `locationImpact.serviceEnvironments`, the event's
+//!   `environment` list, `showEnvironment` true; with no `regions`, the regions are those of
+//!   the environments), `service_ids`, `customer_impact` and `operations_impact` (default:
+//!   from the severity, Major = Most/Availability, Minor = Some/Performance, Potential =
+//!   Unknown/Unknown, Trivial = None/Performance, None = None/None), `started` (epoch
+//!   seconds, default now).
+//! - `POST /__sim/incidents/{id}/update` ([`IncidentChange`]): `severity`, `customer_impact`,
+//!   `operations_impact`, `regions`, `environments`, `at` (epoch seconds), all optional; each
+//!   open product gets an `Opened` entry. A new severity brings its default impacts unless
+//!   they are given too; left-out impacts keep the last entry's.
+//! - `POST /__sim/incidents/{id}/severity` (`{"severity":"Major"}`).
+//! - `POST /__sim/incidents/{id}/close`, optional `{"at": epoch_seconds}`: every open product
+//!   gets a `Closed` entry (last impacts kept) and `endedOn`.
+//! - `POST /__sim/incidents/{id}/root-cause` (`{"url":"https://…","at":epoch_seconds}`, `at`
+//!   optional): the root-cause statement Adobe publishes after closure, a last entry on every
+//!   product with the last status, severity and impacts, `messageType` `CFS`,
+//!   `messageToken` `message.CI0002007`, `cfsId` `CFS9nnnnnn`, `cfsSource` `ServiceNow` and
+//!   `cfsURL` = `url`; status and `endedOn` do not change.
+//! - `POST /__sim/maintenances` (`start`/`end` in epoch seconds),
+//!   `POST /__sim/maintenances/{id}/status` (`{"status":"Started"}`).
+//! - `POST /__sim/locales` (`{"english_code":"en-US"}`): `/locales` names English so and only
+//!   `/messages/en-US` serves it (`/messages/en` is then 404), as a deployment may answer;
+//!   `{"english_code":"en"}` restores the default ([`SimulatorConfig::english_locale`]).
+//! - `POST /__sim/client-secrets` (`{"add":"new"}`, `{"delete":"old"}`: rotate the accepted
+//!   client secrets; deleting revokes tokens), `POST /__sim/products` (`{"id","name",
+//!   "cloud_id","services":[["id","name"]]}`), `POST /__sim/registry` (`{"available":false}`),
+//!   `POST /__sim/revoke`.
+//!
+//! The Live scenario's fixed facts (the 40 days of history, which incidents carry
+//! environments and root causes) are described in `scenario/`; the catalogue's sources in
+//! `catalog/data.rs` and docs/adobe-status-api.md §9.
 
 mod body;
 mod catalog;
@@ -48,7 +79,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use control::{Control, IncidentSpec, MaintenanceSpec, RecordedRequest};
+pub use control::{Control, IncidentChange, IncidentSpec, MaintenanceSpec, RecordedRequest};
 pub use faults::{Fault, RetryAfter};
 
 /// Which events the simulator serves besides those added through [`Control`].
@@ -79,8 +110,12 @@ pub struct SimulatorConfig {
     /// Status API requests allowed per token in any 5-second window before 429.
     pub rate_limit: u32,
     /// Size of the world: the Adobe catalog and the Live scenario are replicated this many
-    /// times (1 = the real catalog of 66 products). For load and footprint measurements.
+    /// times (1 = the real catalog of 77 products). For load and footprint measurements.
     pub scale: u32,
+    /// The code `/locales` gives English and `/messages/{code}` answers to: `en` (the default)
+    /// or e.g. `en-US`, as a deployment may answer. Also settable at run time
+    /// ([`Control::set_english_locale`]).
+    pub english_locale: String,
 }
 
 impl Default for SimulatorConfig {
@@ -94,6 +129,7 @@ impl Default for SimulatorConfig {
             seed: 42,
             rate_limit: 50,
             scale: 1,
+            english_locale: "en".to_owned(),
         }
     }
 }
@@ -109,6 +145,7 @@ impl fmt::Debug for SimulatorConfig {
             .field("seed", &self.seed)
             .field("rate_limit", &self.rate_limit)
             .field("scale", &self.scale)
+            .field("english_locale", &self.english_locale)
             .finish()
     }
 }
@@ -140,7 +177,12 @@ impl Simulator {
             Scenario::Empty => Vec::new(),
         };
         let registry = catalog::Catalog::merge(replicas);
-        let control = Control::new(registry, config.seed, config.client_secret.clone());
+        let control = Control::new(
+            registry,
+            config.seed,
+            config.client_secret.clone(),
+            config.english_locale.clone(),
+        );
         let start_wall_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -162,6 +162,8 @@ pub(crate) const INC_MSG_ESCALATED: &str = "message.CI0002003";
 pub(crate) const INC_MSG_MITIGATED: &str = "message.CI0002004";
 pub(crate) const INC_MSG_CLOSED: &str = "message.CI0002005";
 pub(crate) const INC_MSG_DISMISSED: &str = "message.CI0002006";
+/// The message of a root-cause (`CFS`) entry appended after closure.
+pub(crate) const INC_MSG_ROOT_CAUSE: &str = "message.CI0002007";
 
 /// Incident update bodies (`messageToken`s), one per kind of update.
 pub(crate) const INCIDENT_BODIES: &[Row] = &[
@@ -223,6 +225,16 @@ pub(crate) const INCIDENT_BODIES: &[Row] = &[
             "Après enquête, aucun impact client n'a été constaté. Cet événement a été classé.",
             "調査の結果、お客様への影響は確認されませんでした。このイベントは取り下げられました。",
             "Tras la investigación no se ha encontrado impacto para los clientes. Este evento se ha descartado.",
+        ],
+    ),
+    (
+        INC_MSG_ROOT_CAUSE,
+        [
+            "The root cause analysis for this issue is now available.",
+            "Die Ursachenanalyse für dieses Problem ist jetzt verfügbar.",
+            "L'analyse des causes de ce problème est maintenant disponible.",
+            "この問題の根本原因の分析を公開しました。",
+            "El análisis de la causa raíz de este problema ya está disponible.",
         ],
     ),
 ];

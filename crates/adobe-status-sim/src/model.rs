@@ -75,9 +75,29 @@ pub(crate) struct IncidentUpdate {
     pub(crate) offering_ids: Vec<String>,
     pub(crate) region_ids: Vec<String>,
     pub(crate) env_ids: Vec<String>,
-    /// `cfsId` when the update came from a customer-facing-service record.
-    pub(crate) cfs_id: Option<String>,
+    /// The root-cause record (`cfsId`, `cfsSource`, `cfsURL`) of a `CFS` entry.
+    pub(crate) cfs: Option<CfsRecord>,
     pub(crate) extra: Extra,
+}
+
+/// A customer-facing statement (root cause) published after an incident: Adobe appends it to
+/// the history as a `messageType` `CFS` entry carrying `cfsId`, `cfsSource` and `cfsURL`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CfsRecord {
+    pub(crate) id: String,
+    pub(crate) source: String,
+    pub(crate) url: String,
+}
+
+impl CfsRecord {
+    /// The record Adobe's status page would link: `https://status.adobe.com/cfs/<id>`.
+    pub(crate) fn for_id(id: String) -> Self {
+        Self {
+            url: format!("https://status.adobe.com/cfs/{id}"),
+            id,
+            source: "ServiceNow".to_owned(),
+        }
+    }
 }
 
 /// One product of an incident: severity and status live here, not on the incident.

@@ -7,6 +7,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::*;
+use crate::messages::localized;
+use crate::model::{date_digits, format_time, TimeForm};
 
 const KEY: &str = "StatusAdobeIOClient";
 
@@ -682,7 +684,7 @@ async fn event_filters_accept_both_array_encodings() {
     let h = start(empty_config()).await;
     let t = token(&h).await;
     let c = h.control();
-    for pid in ["503462", "503472", "503491"] {
+    for pid in ["503467", "503470", "503491"] {
         c.open_incident(IncidentSpec {
             product_ids: vec![pid.into()],
             severity: "Minor".into(),
@@ -695,24 +697,23 @@ async fn event_filters_accept_both_array_encodings() {
     assert_eq!(count(&all), 3);
     let repeated = get_json(
         &h,
-        "/api/v1/events/incidents?productIds=503462&productIds=503491",
+        "/api/v1/events/incidents?productIds=503467&productIds=503491",
         &t,
     )
     .await;
     assert_eq!(count(&repeated), 2);
-    let joined = get_json(&h, "/api/v1/events/incidents?productIds=503462,503472", &t).await;
+    let joined = get_json(&h, "/api/v1/events/incidents?productIds=503467,503470", &t).await;
     assert_eq!(count(&joined), 2);
-    let events = get_json(&h, "/api/v1/events?productIds=503472", &t).await;
+    let events = get_json(&h, "/api/v1/events?productIds=503470", &t).await;
     assert_eq!(count(&events["incidents"]), 1);
-    let products = get_json(&h, "/api/v1/products?productId=503462", &t).await;
+    let products = get_json(&h, "/api/v1/products?productId=503467", &t).await;
     assert_eq!(count(&products), 1);
-    let products = get_json(&h, "/api/v1/products?cloudId=503459", &t).await;
+    let products = get_json(&h, "/api/v1/products?cloudId=503457", &t).await;
     assert!(products.as_array().unwrap().iter().all(|p| p["name"]
         .as_str()
         .unwrap()
         .contains("Acrobat")
-        || p["name"].as_str().unwrap().contains("PDF")
-        || p["name"].as_str().unwrap().contains("Scan")));
+        || p["name"].as_str().unwrap().contains("PDF")));
     let clouds = get_json(&h, "/api/v1/clouds?cloudId=503461", &t).await;
     assert_eq!(count(&clouds), 1);
 }
@@ -802,11 +803,12 @@ async fn control_events_and_products_round_trip() {
         vec![("999101".into(), "Svc \"x\"".into())],
     );
     let id = c.open_incident(IncidentSpec {
-        product_ids: vec!["999001".into(), "503462".into()],
+        product_ids: vec!["999001".into(), "503467".into()],
         severity: "Catastrophic".into(),
         title: "Everything is on fire".into(),
         regions: vec!["EMEA".into()],
         service_ids: vec!["999101".into()],
+        ..IncidentSpec::default()
     });
     let events = get_json(&h, "/api/v1/events", &t).await;
     let inc = &events["incidents"][0];
@@ -821,17 +823,20 @@ async fn control_events_and_products_round_trip() {
     assert_eq!(ec.len(), 1);
     assert_eq!(
         ec[0]["cloudProducts"],
-        serde_json::json!(["999001", "503462"])
+        serde_json::json!(["999001", "503467"])
     );
     let title_token = inc["products"][0]["history"][0]["titleToken"]
         .as_str()
         .unwrap()
         .to_owned();
-    let msgs = get_json(&h, "/api/v1/messages/de", &t).await;
+    let msgs = get_json(&h, "/api/v1/messages/en", &t).await;
     assert_eq!(
         msgs[0]["incidentMessages"][&title_token]["textMessage"],
         "Everything is on fire"
     );
+    // No German title was given: German lacks the token, a client falls back to English.
+    let msgs = get_json(&h, "/api/v1/messages/de", &t).await;
+    assert!(msgs[0]["incidentMessages"].get(&title_token).is_none());
 
     assert!(c.set_incident_severity(&id, "Major"));
     assert!(c.close_incident(&id));
@@ -844,7 +849,7 @@ async fn control_events_and_products_round_trip() {
 
     let start_at = SystemTime::now() + Duration::from_secs(3600);
     let mid = c.add_maintenance(MaintenanceSpec {
-        product_ids: vec!["503462".into()],
+        product_ids: vec!["503467".into()],
         status: "Scheduled".into(),
         maintenance_type: "Urgent".into(),
         title: "DB upgrade {startDateTime}".into(),
@@ -929,7 +934,7 @@ async fn http_control_api() {
 
     let resp = post(
         "incidents",
-        serde_json::json!({"product_ids":["503462"],"severity":"Major","title":"Down"}),
+        serde_json::json!({"product_ids":["503467"],"severity":"Major","title":"Down"}),
     )
     .await
     .unwrap();
@@ -958,7 +963,7 @@ async fn http_control_api() {
         .as_secs();
     let resp = post(
         "maintenances",
-        serde_json::json!({"product_ids":["503472"],"status":"Started","maintenance_type":"Normal",
+        serde_json::json!({"product_ids":["503470"],"status":"Started","maintenance_type":"Normal",
             "title":"Patch","start":now - 60,"end":now + 3600}),
     )
     .await
@@ -1002,4 +1007,292 @@ async fn shutdown_stops_the_server() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(refused);
+}
+
+async fn post_control(h: &SimulatorHandle, path: &str, body: Value) -> (StatusCode, Value) {
+    let resp = client()
+        .post(format!("{}/__sim/{path}", h.status_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.bytes().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn product_history<'a>(events: &'a Value, id: &str, product: &str) -> &'a Vec<Value> {
+    events["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .and_then(|i| {
+            i["products"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == product)
+        })
+        .map(|p| p["history"].as_array().unwrap())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn control_incidents_take_impacts_environments_start_and_titles() {
+    let h = start(empty_config()).await;
+    let t = token(&h).await;
+    let aem = h
+        .control()
+        .view()
+        .registry
+        .product("503470")
+        .unwrap()
+        .clone();
+    let env = &aem.environments()[0];
+    let started = 1_790_000_000;
+    let (status, body) = post_control(
+        &h,
+        "incidents",
+        serde_json::json!({
+            "product_ids": ["503470"], "severity": "Minor", "title": "Publishing is slow",
+            "titles": {"fr": "La publication est lente"}, "environments": [env.id],
+            "customer_impact": "Most", "operations_impact": "Availability", "started": started,
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let id = body["id"].as_str().unwrap().to_owned();
+    let events = get_json(&h, "/api/v1/events", &t).await;
+    let incident = &events["incidents"][0];
+    let first = &product_history(&events, &id, "503470")[0];
+    assert_eq!(first["customerImpact"], "Most");
+    assert_eq!(first["operationsImpact"], "Availability");
+    assert_eq!(first["severity"], "Minor");
+    assert_eq!(first["showEnvironment"], true);
+    assert_eq!(
+        first["locationImpact"]["serviceEnvironments"],
+        serde_json::json!([env.id])
+    );
+    // No regions given: the environment's regions.
+    assert_eq!(
+        first["locationImpact"]["serviceRegions"],
+        serde_json::json!(env.region_ids)
+    );
+    assert_eq!(incident["environment"][0]["id"], env.id.as_str());
+    assert_eq!(
+        incident["environment"][0]["serviceRegions"],
+        serde_json::json!(env.region_ids)
+    );
+    assert_eq!(
+        incident["products"][0]["startedOn"],
+        format_time(started * 1000, TimeForm::Rfc3339Millis)
+    );
+    assert!(id.starts_with(&date_digits(started * 1000)));
+    // Titles: English and French; German lacks the token (English fallback is the client's).
+    let token = first["titleToken"].as_str().unwrap().to_owned();
+    let text = |msgs: &Value| msgs[0]["incidentMessages"][&token]["textMessage"].clone();
+    let en = get_json(&h, "/api/v1/messages/en", &t).await;
+    let fr = get_json(&h, "/api/v1/messages/fr", &t).await;
+    let de = get_json(&h, "/api/v1/messages/de", &t).await;
+    assert_eq!(text(&en), "Publishing is slow");
+    assert_eq!(text(&fr), "La publication est lente");
+    assert!(de[0]["incidentMessages"].get(&token).is_none());
+    assert_eq!(
+        de[0]["incidentMessages"]["message.CI0002002"]["textMessage"],
+        localized(&crate::messages::INCIDENT_BODIES[1], "de")
+    );
+    // Defaults: impacts from the severity, start now, no environment.
+    let (_, body) = post_control(
+        &h,
+        "incidents",
+        serde_json::json!({"product_ids": ["503467"], "severity": "Major", "regions": ["APAC"]}),
+    )
+    .await;
+    let plain = body["id"].as_str().unwrap().to_owned();
+    let events = get_json(&h, "/api/v1/events", &t).await;
+    let first = &product_history(&events, &plain, "503467")[0];
+    assert_eq!(
+        (&first["customerImpact"], &first["operationsImpact"]),
+        (&Value::from("Most"), &Value::from("Availability"))
+    );
+    assert_eq!(first["showEnvironment"], false);
+    assert_eq!(
+        first["locationImpact"]["serviceEnvironments"],
+        serde_json::json!([])
+    );
+    let filtered = get_json(&h, "/api/v1/events?regionIds=EMEA", &t).await;
+    assert!(filtered["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["id"] != plain.as_str()));
+}
+
+#[tokio::test]
+async fn control_incidents_update_close_in_the_past_and_get_a_root_cause() {
+    let h = start(empty_config()).await;
+    let t = token(&h).await;
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (_, body) = post_control(
+        &h,
+        "incidents",
+        serde_json::json!({"product_ids": ["503491", "503476"], "severity": "Minor",
+                           "started": now - 7200, "regions": ["EMEA"]}),
+    )
+    .await;
+    let id = body["id"].as_str().unwrap().to_owned();
+    let (status, _) = post_control(
+        &h,
+        &format!("incidents/{id}/update"),
+        serde_json::json!({"severity": "Major", "operations_impact": "Performance",
+                           "regions": ["EMEA", "APAC"], "at": now - 3600}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post_control(
+        &h,
+        &format!("incidents/{id}/update"),
+        serde_json::json!({"customer_impact": "Some"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post_control(&h, "incidents/404/update", serde_json::json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let closed_at = now - 1800;
+    let (status, _) = post_control(
+        &h,
+        &format!("incidents/{id}/close"),
+        serde_json::json!({"at": closed_at}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let url = "https://status.adobe.com/cfs/CFS0042042";
+    let (status, _) = post_control(
+        &h,
+        &format!("incidents/{id}/root-cause"),
+        serde_json::json!({"url": url}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post_control(
+        &h,
+        "incidents/404/root-cause",
+        serde_json::json!({"url": url}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let events = get_json(&h, "/api/v1/events", &t).await;
+    let incident = &events["incidents"][0];
+    assert_eq!(incident["region"].as_array().unwrap().len(), 2);
+    for product in ["503491", "503476"] {
+        let history = product_history(&events, &id, product);
+        let fields = |h: &Value| {
+            (
+                h["status"].as_str().unwrap().to_owned(),
+                h["severity"].as_str().unwrap().to_owned(),
+                h["customerImpact"].as_str().unwrap().to_owned(),
+                h["operationsImpact"].as_str().unwrap().to_owned(),
+                h["messageType"].as_str().unwrap().to_owned(),
+            )
+        };
+        let got: Vec<_> = history.iter().map(fields).collect();
+        let want = |s: &str, sev: &str, c: &str, o: &str, m: &str| {
+            (
+                s.to_owned(),
+                sev.to_owned(),
+                c.to_owned(),
+                o.to_owned(),
+                m.to_owned(),
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                want("Opened", "Minor", "Some", "Performance", "Custom"),
+                // A new severity resets the impacts to its own, then the override applies.
+                want("Opened", "Major", "Most", "Performance", "Custom"),
+                want("Opened", "Major", "Some", "Performance", "Custom"),
+                want("Closed", "Major", "Some", "Performance", "Custom"),
+                want("Closed", "Major", "Some", "Performance", "CFS"),
+            ]
+        );
+        assert_eq!(
+            history[1]["locationImpact"]["serviceRegions"],
+            serde_json::json!(["EMEA", "APAC"])
+        );
+        assert_eq!(
+            history[3]["messageTime"],
+            format_time(closed_at * 1000, TimeForm::Rfc3339Millis)
+        );
+        let root_cause = &history[4];
+        assert_eq!(root_cause["cfsURL"], url);
+        assert_eq!(root_cause["cfsSource"], "ServiceNow");
+        assert!(root_cause["cfsId"].as_str().unwrap().starts_with("CFS"));
+        assert_eq!(root_cause["messageToken"], "message.CI0002007");
+        assert!(history[..4].iter().all(|h| h["cfsURL"] == ""));
+        let ids: HashSet<&str> = history.iter().map(|h| h["id"].as_str().unwrap()).collect();
+        assert_eq!(ids.len(), history.len());
+    }
+    let product = &incident["products"][0];
+    assert_eq!(product["status"], "Closed");
+    assert_eq!(
+        product["endedOn"],
+        format_time(closed_at * 1000, TimeForm::Rfc3339Millis),
+        "the root cause does not move the end"
+    );
+    let msgs = get_json(&h, "/api/v1/messages/ja", &t).await;
+    assert!(
+        msgs[0]["incidentMessages"]["message.CI0002007"]["textMessage"]
+            .as_str()
+            .is_some_and(|s| !s.is_ascii())
+    );
+}
+
+#[tokio::test]
+async fn english_can_be_named_en_us() {
+    let h = start(SimulatorConfig {
+        english_locale: "en-US".into(),
+        ..empty_config()
+    })
+    .await;
+    let t = token(&h).await;
+    let locales = get_json(&h, "/api/v1/locales", &t).await;
+    assert_eq!(locales[0]["localeCode"], "en-US");
+    assert_eq!(locales.as_array().unwrap().len(), 19);
+    let en_us = get_json(&h, "/api/v1/messages/en-US", &t).await;
+    assert_eq!(en_us[0]["languageCode"], "en-US");
+    assert_eq!(
+        en_us[0]["incidentMessages"]["message.CI0001002"]["textMessage"],
+        "Degraded performance"
+    );
+    let resp = get_raw(&h, "/api/v1/messages/en", Some(&t)).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let all = get_json(&h, "/api/v1/messages", &t).await;
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["languageCode"] == "en-US"));
+    // And back, at run time through the control API.
+    let (status, _) = post_control(&h, "locales", serde_json::json!({"english_code": "en"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let locales = get_json(&h, "/api/v1/locales", &t).await;
+    assert_eq!(locales[0]["localeCode"], "en");
+    assert_eq!(
+        get_raw(&h, "/api/v1/messages/en-US", Some(&t))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = post_control(&h, "locales", serde_json::json!({"english_code": " "})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -1,5 +1,6 @@
-//! The registry's static tables: cloud and product ids and names as Adobe uses them, service
-//! name pools, environment templates and regions.
+//! The registry's static tables: cloud and product ids and names as Adobe uses them (sources in
+//! the comment on [`PRODUCTS`] and in docs/adobe-status-api.md §9), service name pools,
+//! environment templates and regions.
 
 /// Region ids and display names. The ids are what the Postman tests check; the names differ from
 /// the ids so a client that maps id → name is actually exercised.
@@ -9,28 +10,59 @@ pub(crate) const REGIONS: [(&str, &str); 3] = [
     ("EMEA", "Europe, Middle East and Africa"),
 ];
 
-pub(super) const CLOUD_SERVICES: &str = "503457";
-pub(super) const CLOUD_CREATIVE: &str = "503458";
-const CLOUD_DOCUMENT: &str = "503459";
+pub(super) const CLOUD_DOCUMENT: &str = "503457";
+pub(super) const CLOUD_SERVICES: &str = "503458";
+pub(super) const CLOUD_CREATIVE: &str = "503459";
 const CLOUD_PLATFORM: &str = "503460";
 const CLOUD_EXPERIENCE: &str = "503461";
 
 pub(super) const CLOUDS: [(&str, &str); 5] = [
+    (CLOUD_DOCUMENT, "Adobe Document Cloud"),
     (CLOUD_SERVICES, "Adobe Services"),
     (CLOUD_CREATIVE, "Adobe Creative Cloud"),
-    (CLOUD_DOCUMENT, "Adobe Document Cloud"),
     (CLOUD_PLATFORM, "Adobe Experience Platform"),
     (CLOUD_EXPERIENCE, "Adobe Experience Cloud"),
 ];
 
 /// Products whose registry entry lacks `productServices`, `environments` and `regions`, as the
-/// Postman collection's tests expect from the live API.
+/// Postman collection's tests expect from the live API. 503509 is Adobe Premiere Pro in the
+/// public capture; 503496 and 503507 are in no cloud there, so their names here are invented.
 pub(super) const BARE_PRODUCTS: [&str; 3] = ["503496", "503507", "503509"];
 
 /// (id, name, cloud, explicit service names; empty = generated from the cloud's pool).
+///
+/// Ids, names and clouds are Adobe's own, from a public capture of status.adobe.com's service
+/// registry (`data.status.adobe.com/adobestatus/SnowServiceRegistry`, the same catalogue the
+/// Status API serves): the file `stts/Services/Generated/AdobeServices.swift` that the
+/// `inket/stts` status-bar app generates from it (fork `acid-chicken/stts`, commit
+/// 856df43fffce75a746cd4939e42a18a6f09a7a87). That generator prefixes "Adobe " to names that
+/// lack it, so a few real names may be shorter ("Experience League"). Ids the capture does not
+/// show (503472, 503483, 503504, 503515, 503516) are left out rather than guessed; the two bare
+/// products without a cloud in the capture keep invented names. The service names, offerings
+/// and environments below are plausible inventions: the capture has only clouds and products.
 pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
+    ("503462", "Adobe Data Foundation", CLOUD_PLATFORM, &[]),
     (
-        "503462",
+        "503463",
+        "Adobe Data Science Workspace",
+        CLOUD_PLATFORM,
+        &[],
+    ),
+    ("503464", "Adobe CX Enterprise Home", CLOUD_EXPERIENCE, &[]),
+    ("503465", "Adobe Express", CLOUD_CREATIVE, &[]),
+    (
+        "503466",
+        "Adobe Administrative Consoles",
+        CLOUD_SERVICES,
+        &[
+            "User Management",
+            "Product Profiles",
+            "Directory Sync",
+            "Reports",
+        ],
+    ),
+    (
+        "503467",
         "Adobe Analytics",
         CLOUD_EXPERIENCE,
         &[
@@ -44,39 +76,10 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
             "Administration",
         ],
     ),
-    (
-        "503463",
-        "Adobe Target",
-        CLOUD_EXPERIENCE,
-        &[
-            "Activities",
-            "Personalization",
-            "Recommendations",
-            "Reporting",
-            "Delivery APIs",
-            "Visual Experience Composer",
-        ],
-    ),
-    ("503464", "Adobe Campaign", CLOUD_EXPERIENCE, &[]),
-    ("503465", "Adobe Audience Manager", CLOUD_EXPERIENCE, &[]),
-    ("503466", "Adobe Advertising", CLOUD_EXPERIENCE, &[]),
-    (
-        "503467",
-        "Adobe Real-Time Customer Data Platform",
-        CLOUD_PLATFORM,
-        &[],
-    ),
-    ("503468", "Adobe Journey Optimizer", CLOUD_PLATFORM, &[]),
-    ("503469", "Customer Journey Analytics", CLOUD_PLATFORM, &[]),
+    ("503468", "Adobe Advertising", CLOUD_EXPERIENCE, &[]),
+    ("503469", "Adobe Fresco", CLOUD_CREATIVE, &[]),
     (
         "503470",
-        "Adobe Experience Platform Data Collection",
-        CLOUD_PLATFORM,
-        &[],
-    ),
-    ("503471", "Adobe Experience Platform", CLOUD_PLATFORM, &[]),
-    (
-        "503472",
         "Adobe Experience Manager",
         CLOUD_EXPERIENCE,
         &[
@@ -89,15 +92,73 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
             "Cloud Manager",
         ],
     ),
+    ("503471", "Adobe Color", CLOUD_CREATIVE, &[]),
+    ("503473", "Adobe Commerce", CLOUD_EXPERIENCE, &[]),
     (
-        "503473",
+        "503474",
+        "Adobe Connect",
+        CLOUD_SERVICES,
+        &[
+            "Meetings",
+            "Webinars",
+            "Recordings",
+            "Virtual Classrooms",
+            "Administration",
+        ],
+    ),
+    ("503475", "Adobe Campaign", CLOUD_EXPERIENCE, &[]),
+    (
+        "503476",
+        "Adobe Target",
+        CLOUD_EXPERIENCE,
+        &[
+            "Activities",
+            "Personalization",
+            "Recommendations",
+            "Reporting",
+            "Delivery APIs",
+            "Visual Experience Composer",
+        ],
+    ),
+    ("503477", "Adobe XD", CLOUD_CREATIVE, &[]),
+    ("503478", "Adobe Primetime", CLOUD_EXPERIENCE, &[]),
+    ("503479", "Adobe Experience League", CLOUD_SERVICES, &[]),
+    (
+        "503480",
+        "Adobe Intelligent Services",
+        CLOUD_EXPERIENCE,
+        &[],
+    ),
+    (
+        "503481",
+        "Adobe Platform Core Services",
+        CLOUD_PLATFORM,
+        &[],
+    ),
+    ("503482", "Adobe Query Service", CLOUD_PLATFORM, &[]),
+    (
+        "503484",
+        "Adobe Cross-Cloud Capabilities",
+        CLOUD_EXPERIENCE,
+        &[],
+    ),
+    (
+        "503485",
+        "Adobe Customer Journey Analytics",
+        CLOUD_EXPERIENCE,
+        &[],
+    ),
+    ("503486", "Adobe Audience Manager", CLOUD_EXPERIENCE, &[]),
+    ("503487", "Adobe Lightroom", CLOUD_CREATIVE, &[]),
+    ("503488", "Adobe Journey Optimizer", CLOUD_EXPERIENCE, &[]),
+    (
+        "503489",
         "Adobe Experience Manager as a Cloud Service",
         CLOUD_EXPERIENCE,
         &[],
     ),
-    ("503474", "Adobe Commerce", CLOUD_EXPERIENCE, &[]),
     (
-        "503475",
+        "503490",
         "Adobe Workfront",
         CLOUD_EXPERIENCE,
         &[
@@ -109,42 +170,6 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
             "Notifications",
         ],
     ),
-    (
-        "503476",
-        "Adobe Experience Platform Query Service",
-        CLOUD_PLATFORM,
-        &[],
-    ),
-    ("503477", "Adobe Mix Modeler", CLOUD_PLATFORM, &[]),
-    (
-        "503478",
-        "Adobe GenStudio for Performance Marketing",
-        CLOUD_EXPERIENCE,
-        &[],
-    ),
-    (
-        "503479",
-        "Adobe Photoshop",
-        CLOUD_CREATIVE,
-        &[
-            "Desktop App",
-            "Photoshop on the Web",
-            "Generative Fill",
-            "Cloud Documents",
-            "Neural Filters",
-        ],
-    ),
-    ("503480", "Adobe Illustrator", CLOUD_CREATIVE, &[]),
-    ("503481", "Adobe Lightroom", CLOUD_CREATIVE, &[]),
-    ("503482", "Adobe Express", CLOUD_CREATIVE, &[]),
-    ("503483", "Adobe Fonts", CLOUD_CREATIVE, &[]),
-    ("503484", "Adobe Stock", CLOUD_CREATIVE, &[]),
-    ("503485", "Behance", CLOUD_CREATIVE, &[]),
-    ("503486", "Creative Cloud Storage", CLOUD_CREATIVE, &[]),
-    ("503487", "Creative Cloud Libraries", CLOUD_CREATIVE, &[]),
-    ("503488", "Adobe Premiere Pro", CLOUD_CREATIVE, &[]),
-    ("503489", "Adobe After Effects", CLOUD_CREATIVE, &[]),
-    ("503490", "Adobe InDesign", CLOUD_CREATIVE, &[]),
     (
         "503491",
         "Adobe Marketo Engage",
@@ -159,11 +184,26 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
             "Reporting & Analytics",
         ],
     ),
-    ("503492", "Adobe Firefly", CLOUD_CREATIVE, &[]),
-    ("503493", "Frame.io", CLOUD_CREATIVE, &[]),
-    ("503494", "Adobe Acrobat", CLOUD_DOCUMENT, &[]),
     (
-        "503495",
+        "503492",
+        "Adobe Creative Cloud Applications",
+        CLOUD_CREATIVE,
+        &[],
+    ),
+    (
+        "503493",
+        "Adobe Photoshop",
+        CLOUD_CREATIVE,
+        &[
+            "Desktop App",
+            "Photoshop on the Web",
+            "Generative Fill",
+            "Cloud Documents",
+            "Neural Filters",
+        ],
+    ),
+    (
+        "503494",
         "Adobe Acrobat Sign",
         CLOUD_DOCUMENT,
         &[
@@ -175,35 +215,61 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
             "Reports",
         ],
     ),
-    ("503496", "PDF Services API", CLOUD_DOCUMENT, &[]),
-    ("503497", "Adobe Scan", CLOUD_DOCUMENT, &[]),
-    ("503498", "Adobe Acrobat Reader", CLOUD_DOCUMENT, &[]),
+    ("503495", "Adobe Developer Platform", CLOUD_SERVICES, &[]),
+    ("503496", "Adobe PDF Services API", CLOUD_DOCUMENT, &[]),
+    ("503497", "Adobe Reseller Console", CLOUD_SERVICES, &[]),
+    ("503498", "Adobe Account Management", CLOUD_SERVICES, &[]),
+    ("503499", "Adobe Invite Accept", CLOUD_SERVICES, &[]),
+    ("503500", "Adobe Acrobat Services", CLOUD_DOCUMENT, &[]),
+    ("503501", "Adobe Fonts", CLOUD_CREATIVE, &[]),
+    ("503502", "Adobe InDesign", CLOUD_CREATIVE, &[]),
+    ("503503", "Adobe Dimension", CLOUD_CREATIVE, &[]),
     (
-        "503499",
-        "Adobe Connect",
-        CLOUD_SERVICES,
-        &[
-            "Meetings",
-            "Webinars",
-            "Recordings",
-            "Virtual Classrooms",
-            "Administration",
-        ],
+        "503505",
+        "Adobe Creative Cloud Sharing and Commenting",
+        CLOUD_CREATIVE,
+        &[],
+    ),
+    ("503506", "Adobe Premiere Rush", CLOUD_CREATIVE, &[]),
+    ("503507", "Adobe PDF Embed API", CLOUD_DOCUMENT, &[]),
+    ("503508", "Adobe CC Community", CLOUD_CREATIVE, &[]),
+    ("503509", "Adobe Premiere Pro", CLOUD_CREATIVE, &[]),
+    ("503510", "Adobe Support", CLOUD_SERVICES, &[]),
+    ("503511", "Adobe Aero", CLOUD_CREATIVE, &[]),
+    ("503512", "Adobe Image Service", CLOUD_SERVICES, &[]),
+    (
+        "503513",
+        "Adobe Creative Cloud Libraries",
+        CLOUD_CREATIVE,
+        &[],
+    ),
+    ("503514", "Adobe Live", CLOUD_CREATIVE, &[]),
+    (
+        "503517",
+        "Adobe Creative Cloud Notifications",
+        CLOUD_CREATIVE,
+        &[],
+    ),
+    ("503518", "Adobe Substance", CLOUD_CREATIVE, &[]),
+    ("503519", "Adobe Capture", CLOUD_CREATIVE, &[]),
+    ("503520", "Adobe Learning Manager", CLOUD_SERVICES, &[]),
+    (
+        "503521",
+        "Adobe Creative Cloud Storage",
+        CLOUD_CREATIVE,
+        &[],
     ),
     (
-        "503500",
-        "Admin Console",
-        CLOUD_SERVICES,
-        &[
-            "User Management",
-            "Product Profiles",
-            "Directory Sync",
-            "Reports",
-        ],
+        "503522",
+        "Adobe Creative Cloud Website",
+        CLOUD_CREATIVE,
+        &[],
     ),
+    ("503523", "Adobe Creative Cloud Sync", CLOUD_CREATIVE, &[]),
+    ("503524", "Adobe Illustrator", CLOUD_CREATIVE, &[]),
     (
-        "503501",
-        "Sign In",
+        "503525",
+        "Adobe Sign In",
         CLOUD_SERVICES,
         &[
             "Login",
@@ -212,52 +278,39 @@ pub(super) const PRODUCTS: &[(&str, &str, &str, &[&str])] = &[
             "Password Reset",
         ],
     ),
-    ("503502", "Experience League", CLOUD_SERVICES, &[]),
-    ("503503", "Adobe Developer Console", CLOUD_SERVICES, &[]),
-    ("503504", "Adobe Account", CLOUD_SERVICES, &[]),
-    ("503505", "Creative Cloud Desktop App", CLOUD_CREATIVE, &[]),
-    ("503506", "Adobe XD", CLOUD_CREATIVE, &[]),
-    ("503507", "PDF Embed API", CLOUD_DOCUMENT, &[]),
-    ("503508", "Adobe Learning Manager", CLOUD_EXPERIENCE, &[]),
-    ("503509", "PDF Extract API", CLOUD_DOCUMENT, &[]),
-    ("503510", "Adobe Dreamweaver", CLOUD_CREATIVE, &[]),
-    ("503511", "Adobe Animate", CLOUD_CREATIVE, &[]),
-    ("503512", "Adobe Audition", CLOUD_CREATIVE, &[]),
-    ("503513", "Adobe Substance 3D", CLOUD_CREATIVE, &[]),
-    ("503514", "Adobe Substance 3D Assets", CLOUD_CREATIVE, &[]),
-    ("503515", "Adobe Portfolio", CLOUD_CREATIVE, &[]),
-    ("503516", "Adobe Color", CLOUD_CREATIVE, &[]),
+    ("503585", "Adobe Mixamo", CLOUD_CREATIVE, &[]),
+    ("512699", "Adobe Acrobat", CLOUD_DOCUMENT, &[]),
+    ("533248", "Adobe Real-Time CDP", CLOUD_EXPERIENCE, &[]),
+    ("536716", "Adobe Firefly", CLOUD_CREATIVE, &[]),
+    ("546687", "Adobe Bridge", CLOUD_CREATIVE, &[]),
     (
-        "503517",
-        "Adobe Experience Manager Assets",
+        "552633",
+        "Adobe Journey Optimizer B2B",
         CLOUD_EXPERIENCE,
         &[],
     ),
+    ("554089", "Adobe Status Service Probe", CLOUD_SERVICES, &[]),
     (
-        "503518",
-        "Adobe Experience Manager Forms",
+        "554521",
+        "Adobe GenStudio for Performance Marketing",
         CLOUD_EXPERIENCE,
         &[],
     ),
+    ("558202", "Adobe Customer Support", CLOUD_SERVICES, &[]),
+    ("559133", "Adobe Content Authenticity", CLOUD_SERVICES, &[]),
+    ("568624", "Adobe AI Assistant", CLOUD_PLATFORM, &[]),
+    ("572928", "Adobe InDesign API", CLOUD_CREATIVE, &[]),
+    ("582032", "Adobe Sites Optimizer", CLOUD_EXPERIENCE, &[]),
+    ("582550", "Adobe Digital Video & Audio", CLOUD_CREATIVE, &[]),
+    ("594942", "Adobe Brand Concierge", CLOUD_EXPERIENCE, &[]),
+    ("595270", "Adobe Brand Visibility", CLOUD_EXPERIENCE, &[]),
+    ("614000", "Adobe Commerce Partner API", CLOUD_SERVICES, &[]),
     (
-        "503519",
-        "Adobe Journey Optimizer B2B Edition",
-        CLOUD_PLATFORM,
+        "616706",
+        "Adobe Knowledge Base in Adobe Acrobat",
+        CLOUD_DOCUMENT,
         &[],
     ),
-    ("503520", "Real-Time CDP Collaboration", CLOUD_PLATFORM, &[]),
-    (
-        "503521",
-        "Adobe Experience Platform Identity Service",
-        CLOUD_PLATFORM,
-        &[],
-    ),
-    ("503522", "Adobe Pass", CLOUD_EXPERIENCE, &[]),
-    ("503523", "Adobe Dynamic Media", CLOUD_EXPERIENCE, &[]),
-    ("503524", "Adobe Support Portal", CLOUD_SERVICES, &[]),
-    ("503525", "Adobe I/O Events", CLOUD_SERVICES, &[]),
-    ("503526", "Adobe App Builder", CLOUD_SERVICES, &[]),
-    ("503527", "Adobe Status", CLOUD_SERVICES, &[]),
 ];
 
 /// Plausible service names per cloud, for products without an explicit list.

@@ -1,11 +1,13 @@
-//! The simulated registry: 5 clouds, 66 products in the real `5034xx` id range, hundreds of
-//! services, offerings, the 3 regions and a few environments per product.
+//! The simulated registry: Adobe's 5 clouds and 77 products with their real ids and names,
+//! hundreds of services, offerings, the 3 regions and a few environments per product.
 //!
 //! The registry is generated from a fixed internal seed, not from [`super::SimulatorConfig::seed`],
-//! so product and service ids stay the same whichever scenario seed a test uses. Names follow the
-//! real Adobe products (docs/adobe-status-api.md); the anchors that document confirms (503461 Experience
-//! Cloud, 503462 Analytics, 503472 Experience Manager, 503491 Marketo Engage) are kept, and the three
-//! products the Postman tests exempt (503496, 503507, 503509) lack services, environments and regions.
+//! so product and service ids stay the same whichever scenario seed a test uses. Cloud and product
+//! ids and names are Adobe's, from a public capture of status.adobe.com's registry (sources in
+//! `data.rs` and docs/adobe-status-api.md §9): 503461 Experience Cloud, 503460 Experience
+//! Platform, 503467 Analytics, 503470 Experience Manager, 503473 Commerce, 503491 Marketo Engage.
+//! The three products the Postman tests exempt (503496, 503507, 503509) lack services,
+//! environments and regions.
 //!
 //! Layout: `data` holds the static tables (clouds, products, service names, environment
 //! templates, regions), `generate` builds the base registry from them; this module has the
@@ -245,23 +247,31 @@ mod tests {
     fn registry_has_realistic_size_and_anchors() {
         let r = Catalog::base();
         assert_eq!(r.clouds.len(), 5);
-        assert!(r.products.len() >= 60);
-        assert_eq!(
-            r.cloud("503461").map(|c| c.name.as_str()),
-            Some("Adobe Experience Cloud")
-        );
-        assert_eq!(
-            r.product("503462").map(|p| p.name.as_str()),
-            Some("Adobe Analytics")
-        );
-        assert_eq!(
-            r.product("503472").map(|p| p.name.as_str()),
-            Some("Adobe Experience Manager")
-        );
-        assert_eq!(
-            r.product("503491").map(|p| p.name.as_str()),
-            Some("Adobe Marketo Engage")
-        );
+        assert_eq!(r.products.len(), 77);
+        // Adobe's real ids (public capture of the registry; see data.rs).
+        for (cloud, name) in [
+            ("503457", "Adobe Document Cloud"),
+            ("503458", "Adobe Services"),
+            ("503459", "Adobe Creative Cloud"),
+            ("503460", "Adobe Experience Platform"),
+            ("503461", "Adobe Experience Cloud"),
+        ] {
+            assert_eq!(r.cloud(cloud).map(|c| c.name.as_str()), Some(name));
+        }
+        for (product, name, cloud) in [
+            ("503467", "Adobe Analytics", "503461"),
+            ("503470", "Adobe Experience Manager", "503461"),
+            ("503473", "Adobe Commerce", "503461"),
+            ("503487", "Adobe Lightroom", "503459"),
+            ("503491", "Adobe Marketo Engage", "503461"),
+            ("503494", "Adobe Acrobat Sign", "503457"),
+            ("503482", "Adobe Query Service", "503460"),
+        ] {
+            let p = r.product(product).expect("real product id present");
+            assert_eq!((p.name.as_str(), p.cloud_id.as_str()), (name, cloud));
+        }
+        // Ids the public capture does not show are not invented.
+        assert!(r.product("503472").is_none());
         for bare in BARE_PRODUCTS {
             let p = r.product(bare).expect("bare product exists");
             assert!(p.services.is_none() && p.environments.is_none() && p.region_ids.is_none());
@@ -297,10 +307,10 @@ mod tests {
     fn upsert_replaces_and_inserts() {
         let mut r = Catalog::base();
         let before = r.products.len();
-        r.upsert_product("503462", "Renamed \"x\"", CLOUD_SERVICES, vec![]);
+        r.upsert_product("503467", "Renamed \"x\"", CLOUD_SERVICES, vec![]);
         assert_eq!(r.products.len(), before);
         assert_eq!(
-            r.product("503462").map(|p| p.cloud_id.as_str()),
+            r.product("503467").map(|p| p.cloud_id.as_str()),
             Some(CLOUD_SERVICES)
         );
         r.upsert_product(

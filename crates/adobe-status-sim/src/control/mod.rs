@@ -21,7 +21,7 @@ use super::faults::{Fault, FaultTable};
 use super::model::{Incident, Maintenance};
 use super::prng::mix;
 
-pub use specs::{IncidentSpec, MaintenanceSpec};
+pub use specs::{IncidentChange, IncidentSpec, MaintenanceSpec};
 
 /// At most this many requests are kept for [`Control::requests`]; a demo that runs for days
 /// must not grow without bound. Counters are never truncated.
@@ -74,7 +74,11 @@ struct State {
     incidents: Vec<Incident>,
     maintenances: Vec<Maintenance>,
     incident_titles: BTreeMap<String, String>,
+    /// Control-API titles in other locales: token → locale → text.
+    incident_translations: BTreeMap<String, BTreeMap<String, String>>,
     maintenance_titles: BTreeMap<String, String>,
+    /// The code `/locales` gives English (`en`, or `en-US` as some deployments answer).
+    english_locale: String,
     next_event: u64,
 }
 
@@ -85,7 +89,9 @@ pub(crate) struct View {
     pub(crate) incidents: Vec<Incident>,
     pub(crate) maintenances: Vec<Maintenance>,
     pub(crate) incident_titles: BTreeMap<String, String>,
+    pub(crate) incident_translations: BTreeMap<String, BTreeMap<String, String>>,
     pub(crate) maintenance_titles: BTreeMap<String, String>,
+    pub(crate) english_locale: String,
 }
 
 /// Outcome of checking a bearer token.
@@ -120,7 +126,12 @@ fn system_ms(t: SystemTime) -> i64 {
 }
 
 impl Control {
-    pub(crate) fn new(registry: Catalog, seed: u64, client_secret: String) -> Self {
+    pub(crate) fn new(
+        registry: Catalog,
+        seed: u64,
+        client_secret: String,
+        english_locale: String,
+    ) -> Self {
         Self {
             inner: Arc::new(Mutex::new(State {
                 counts: BTreeMap::new(),
@@ -136,7 +147,9 @@ impl Control {
                 incidents: Vec::new(),
                 maintenances: Vec::new(),
                 incident_titles: BTreeMap::new(),
+                incident_translations: BTreeMap::new(),
                 maintenance_titles: BTreeMap::new(),
+                english_locale,
                 next_event: 1,
             })),
             seed,
@@ -322,18 +335,23 @@ mod tests {
     use crate::messages::INC_MSG_ESCALATED;
 
     fn control() -> Control {
-        Control::new(Catalog::base(), 1, "demo-secret".to_owned())
+        Control::new(
+            Catalog::base(),
+            1,
+            "demo-secret".to_owned(),
+            "en".to_owned(),
+        )
     }
 
     #[test]
     fn incident_lifecycle() {
         let c = control();
         let id = c.open_incident(IncidentSpec {
-            product_ids: vec!["503462".into(), "503472".into()],
+            product_ids: vec!["503467".into(), "503470".into()],
             severity: "Minor".into(),
             title: "Login \"broken\"".into(),
             regions: vec!["EMEA".into()],
-            service_ids: vec![],
+            ..IncidentSpec::default()
         });
         assert_eq!(id.len(), 13);
         assert!(c.set_incident_severity(&id, "Major"));
@@ -362,7 +380,7 @@ mod tests {
         let c = control();
         let start = SystemTime::now() + Duration::from_secs(3600);
         let id = c.add_maintenance(MaintenanceSpec {
-            product_ids: vec!["503462".into()],
+            product_ids: vec!["503467".into()],
             status: "Scheduled".into(),
             maintenance_type: "Normal".into(),
             title: "DB".into(),

@@ -10,8 +10,8 @@ use crate::messages::{
     MAINT_MSG_UPDATED,
 };
 use crate::model::{
-    date_digits, format_time, impacts_for, Incident, IncidentProduct, IncidentUpdate, Maintenance,
-    MaintenanceUpdate,
+    date_digits, format_time, impacts_for, CfsRecord, Incident, IncidentProduct, IncidentUpdate,
+    Maintenance, MaintenanceUpdate,
 };
 use crate::prng::SplitMix64;
 
@@ -39,7 +39,11 @@ impl LiveScenario {
         let mut all_closed_at: Option<i64> = Some(i64::MIN);
         for (pidx, pp) in plan.products.iter().enumerate() {
             let visible: Vec<&Step> = pp.steps.iter().filter(|s| s.at <= t).collect();
-            let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
+            // A root-cause statement comes after closure and changes neither status nor end.
+            let (Some(first), Some(last)) = (
+                visible.first(),
+                visible.iter().rev().find(|s| !s.root_cause),
+            ) else {
                 // A product that joins later is not listed yet.
                 continue;
             };
@@ -69,8 +73,8 @@ impl LiveScenario {
                 .map(|(n, step)| {
                     let mut rng = SplitMix64::keyed(plan.key, STREAM_IDS, (pidx * 64 + n) as i64);
                     let id = format!("{:016x}", rng.next_u64());
-                    let cfs = rng.chance(plan.cfs_percent);
-                    let (customer_impact, operations_impact) = impacts_for(step.severity);
+                    let (customer_impact, operations_impact) =
+                        step.impacts.unwrap_or_else(|| impacts_for(step.severity));
                     let mut extra = Vec::new();
                     if rng.chance(20) {
                         // `statusTime` exists in the map-form schema; here it is an unknown key.
@@ -85,7 +89,7 @@ impl LiveScenario {
                         severity: step.severity.to_owned(),
                         customer_impact: customer_impact.to_owned(),
                         operations_impact: operations_impact.to_owned(),
-                        message_type: if cfs { "CFS" } else { "Canned" }.to_owned(),
+                        message_type: if step.root_cause { "CFS" } else { "Canned" }.to_owned(),
                         time_ms: clock.wall_ms(step.at),
                         message_token: step.token.to_owned(),
                         title_token: plan.title_token.to_owned(),
@@ -94,7 +98,10 @@ impl LiveScenario {
                         offering_ids: offering_ids.clone(),
                         region_ids: plan.region_ids.clone(),
                         env_ids: history_envs.clone(),
-                        cfs_id: cfs.then(|| format!("CFS{:07}", rng.below(10_000_000))),
+                        cfs: step.root_cause.then(|| {
+                            // One record per incident: every product links the same statement.
+                            CfsRecord::for_id(format!("CFS{:07}", plan.key % 10_000_000))
+                        }),
                         extra,
                     }
                 })

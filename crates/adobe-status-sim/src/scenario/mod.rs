@@ -13,8 +13,12 @@
 //!
 //! What it contains:
 //! - at start: a 2-product incident that is Major on one product and Minor on the other, a
-//!   Potential incident under investigation and an older Minor one, all ongoing; six incidents
-//!   closed during the last five days (one dismissed); one maintenance in progress (also still
+//!   Potential incident under investigation and an older Minor one, all ongoing; 44 incidents
+//!   closed during the last 40 days (see [`plans`]'s `historic_plans` for their script: all
+//!   severities, several on two products, some overlapping on one product, some dismissed,
+//!   impacts that do not follow the severity, environments, regions only, no scope, APAC-only
+//!   and EMEA-only, and root-cause statements published hours to days after closure); one
+//!   maintenance in progress (also still
 //!   listed as scheduled for its first 15 minutes), several scheduled in the next days, and two
 //!   completed in the last two days;
 //! - then a new incident every ~6 simulated minutes (Discovery → Opened, escalating or
@@ -76,6 +80,13 @@ const STREAM_HISTORIC: u64 = 3;
 const STREAM_LONG: u64 = 4;
 const STREAM_SHORT: u64 = 5;
 const STREAM_IDS: u64 = 6;
+const STREAM_HISTORIC_TIMING: u64 = 7;
+const STREAM_HISTORIC_PRODUCT: u64 = 8;
+
+/// Closed incidents of the 40 days before start (the API's history window): one every
+/// `HISTORIC_SPACING` or so, the newest closed a few hours before start.
+const HISTORIC_COUNT: i64 = 44;
+const HISTORIC_SPACING: i64 = 21 * HOUR;
 
 /// Maps simulated seconds to wall-clock time (see module docs).
 #[derive(Debug, Clone, Copy)]
@@ -166,7 +177,7 @@ impl LiveScenario {
                 region_ids: p.region_ids.clone().unwrap_or_default(),
             })
             .collect();
-        let prominent = ["503462", "503472", "503491", "503463", "503464"]
+        let prominent = ["503467", "503470", "503491", "503476", "503475"]
             .iter()
             .filter_map(|id| {
                 // Also in a catalog replica, whose ids are shifted by a multiple of the stride.
@@ -223,6 +234,21 @@ impl LiveScenario {
             .maintenances
             .sort_by(|a, b| b.scheduled_ms.cmp(&a.scheduled_ms).then(a.id.cmp(&b.id)));
         snapshot
+    }
+
+    /// A candidate serving `region` (any candidate when none does), drawn from `rng`.
+    fn candidate_in_region(&self, rng: &mut SplitMix64, region: &str) -> usize {
+        let serving: Vec<usize> = (0..self.candidates.len())
+            .filter(|c| {
+                self.candidates
+                    .get(*c)
+                    .is_some_and(|c| c.region_ids.iter().any(|r| r == region))
+            })
+            .collect();
+        match rng.pick(&serving) {
+            Some(c) => *c,
+            None => self.other_candidate(rng, &[]),
+        }
     }
 
     /// A candidate not in `taken` (any candidate if all are taken).

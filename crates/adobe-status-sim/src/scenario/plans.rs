@@ -2,15 +2,16 @@
 //! per (seed, stream, index), before any of it is materialized at an instant.
 
 use super::{
-    Clock, LiveScenario, DAY, HOUR, LONG_ANNOUNCE, LONG_INTERVAL, LONG_MAX_DURATION,
-    LONG_RETENTION, MINUTE, ROLL_INTERVAL, ROLL_JITTER, ROLL_MAX_DURATION, ROLL_MIN_DURATION,
-    ROLL_RETENTION, ROLL_START, SEEDED_RETENTION, SHORT_ANNOUNCE, SHORT_INTERVAL, SHORT_JITTER,
-    SHORT_MAX_DURATION, SHORT_RETENTION, SHORT_START, STREAM_HISTORIC, STREAM_LONG, STREAM_ROLLING,
+    Clock, LiveScenario, DAY, HISTORIC_COUNT, HISTORIC_SPACING, HOUR, LONG_ANNOUNCE, LONG_INTERVAL,
+    LONG_MAX_DURATION, LONG_RETENTION, MINUTE, ROLL_INTERVAL, ROLL_JITTER, ROLL_MAX_DURATION,
+    ROLL_MIN_DURATION, ROLL_RETENTION, ROLL_START, SEEDED_RETENTION, SHORT_ANNOUNCE,
+    SHORT_INTERVAL, SHORT_JITTER, SHORT_MAX_DURATION, SHORT_RETENTION, SHORT_START,
+    STREAM_HISTORIC, STREAM_HISTORIC_PRODUCT, STREAM_HISTORIC_TIMING, STREAM_LONG, STREAM_ROLLING,
     STREAM_SEEDED, STREAM_SHORT,
 };
 use crate::messages::{
     INCIDENT_TITLES, INC_MSG_CLOSED, INC_MSG_DISCOVERY, INC_MSG_DISMISSED, INC_MSG_ESCALATED,
-    INC_MSG_MITIGATED, INC_MSG_OPENED, MAINTENANCE_TITLES, MAINT_TITLE_URGENT,
+    INC_MSG_MITIGATED, INC_MSG_OPENED, INC_MSG_ROOT_CAUSE, MAINTENANCE_TITLES, MAINT_TITLE_URGENT,
 };
 use crate::model::{Maintenance, TimeForm};
 use crate::prng::{mix, SplitMix64};
@@ -22,6 +23,44 @@ pub(super) struct Step {
     pub(super) status: &'static str,
     pub(super) severity: &'static str,
     pub(super) token: &'static str,
+    /// `(customerImpact, operationsImpact)` when they do not follow the severity.
+    pub(super) impacts: Option<(&'static str, &'static str)>,
+    /// A root-cause statement (`messageType` `CFS`) published after closure: it changes
+    /// neither the status nor the end.
+    pub(super) root_cause: bool,
+}
+
+impl Step {
+    const fn new(
+        at: i64,
+        status: &'static str,
+        severity: &'static str,
+        token: &'static str,
+    ) -> Self {
+        Self {
+            at,
+            status,
+            severity,
+            token,
+            impacts: None,
+            root_cause: false,
+        }
+    }
+}
+
+/// Where a historic incident is said to hit (`historic_plans` cycles through these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// One region and the product's environments there (`showEnvironment` true).
+    Environments,
+    /// One or two regions, no environment.
+    RegionsOnly,
+    /// Neither regions nor environments: not region-specific.
+    Global,
+    /// APAC only (with its environments every other time).
+    Apac,
+    /// EMEA only (with its environments every other time).
+    Emea,
 }
 
 #[derive(Debug, Clone)]
@@ -50,8 +89,6 @@ pub(super) struct IncidentPlan {
     pub(super) show_environment: bool,
     pub(super) started_form: TimeForm,
     pub(super) message_time_form: TimeForm,
-    /// Update indices (per product) that came from a CFS record.
-    pub(super) cfs_percent: u64,
     pub(super) extra_last_updated: bool,
     pub(super) extra_previous_severity: bool,
     pub(super) retention: i64,
@@ -59,6 +96,8 @@ pub(super) struct IncidentPlan {
 
 #[derive(Debug, Clone, Copy)]
 enum Path {
+    /// Severity `None` throughout: an informational incident.
+    Informational,
     Blip,
     Escalate,
     Deescalate,
@@ -94,12 +133,7 @@ impl LiveScenario {
         let second = self.other_candidate(&mut rng, &[major]);
         let third = self.other_candidate(&mut rng, &[major, second]);
         let fourth = self.other_candidate(&mut rng, &[major, second, third]);
-        let step = |at, status, severity, token| Step {
-            at,
-            status,
-            severity,
-            token,
-        };
+        let step = Step::new;
         let s1 = vec![
             (
                 major,
@@ -153,27 +187,121 @@ impl LiveScenario {
             .collect()
     }
 
-    /// Six incidents closed during the five days before start.
+    /// Start and duration of the `n`-th historic incident (own stream, so a later incident can
+    /// overlap an earlier one without drawing its plan).
+    fn historic_timing(&self, n: i64) -> (i64, i64) {
+        let mut rng = SplitMix64::keyed(self.seed, STREAM_HISTORIC_TIMING, n);
+        let start = -(6 * HOUR + n * HISTORIC_SPACING + rng.range(0, 6 * HOUR));
+        (start, rng.range(20 * MINUTE, 6 * HOUR))
+    }
+
+    fn historic_scope(n: i64) -> Scope {
+        match n.rem_euclid(5) {
+            0 => Scope::Environments,
+            1 => Scope::RegionsOnly,
+            2 => Scope::Global,
+            3 => Scope::Apac,
+            _ => Scope::Emea,
+        }
+    }
+
+    /// The first product of the `n`-th historic incident: one that serves its scope's region.
+    fn historic_product(&self, n: i64) -> usize {
+        let mut rng = SplitMix64::keyed(self.seed, STREAM_HISTORIC_PRODUCT, n);
+        match Self::historic_scope(n) {
+            Scope::Apac => self.candidate_in_region(&mut rng, "APAC"),
+            Scope::Emea => self.candidate_in_region(&mut rng, "EMEA"),
+            _ => self.other_candidate(&mut rng, &[]),
+        }
+    }
+
+    /// 44 incidents closed during the 40 days before start, newest first (`n` = 0 closed a few
+    /// hours before start). The script, by index `n`:
+    /// - scope by `n % 5`: 0 environments (one region, `showEnvironment`), 1 regions only,
+    ///   2 none at all, 3 APAC only, 4 EMEA only (3 and 4 with environments when `n` is even);
+    /// - `n % 7 == 1` dismissed; `n % 11 == 6` severity `None` throughout; otherwise a drawn path
+    ///   (Minor blip, escalation to Major, de-escalation, Trivial, Potential to Minor);
+    /// - `n % 5 == 3`, and about one in four others, on two products;
+    /// - `n % 8 == 2` on the same product as `n - 1`, starting during it (overlap);
+    /// - impacts that do not follow the severity: `n % 6 == 2` Minor entries say Most /
+    ///   Availability, `n % 6 == 5` Major entries say Some / Performance;
+    /// - `n % 3 == 0` and not dismissed: a root-cause statement (`CFS` entry with `cfsId`,
+    ///   `cfsSource`, `cfsURL`) 2 hours to 3 days after closure on every product.
     pub(super) fn historic_plans(&self) -> Vec<IncidentPlan> {
-        (0..6)
+        (0..HISTORIC_COUNT)
             .map(|n| {
                 let mut rng = SplitMix64::keyed(self.seed, STREAM_HISTORIC, n);
-                let start = -rng.range(6 * HOUR, 5 * DAY);
-                let duration = rng.range(20 * MINUTE, 4 * HOUR);
-                // The second one is always dismissed so that value is always present.
-                let path = if n == 1 {
+                let (mut start, duration) = self.historic_timing(n);
+                let mut first = self.historic_product(n);
+                if n % 8 == 2 {
+                    let (prev_start, prev_duration) = self.historic_timing(n - 1);
+                    start = prev_start + prev_duration / 3;
+                    first = self.historic_product(n - 1);
+                }
+                let path = if n % 7 == 1 {
                     Path::Dismissed
+                } else if n % 11 == 6 {
+                    Path::Informational
                 } else {
                     random_path(&mut rng)
                 };
-                let two = n == 3 || rng.chance(30);
-                let products = self.path_products(&mut rng, path, start, duration, two);
+                let two = n % 5 == 3 || rng.chance(25);
+                let mut products = self.path_products(&mut rng, first, path, start, duration, two);
+                let twist = match n % 6 {
+                    2 => Some(("Minor", ("Most", "Availability"))),
+                    5 => Some(("Major", ("Some", "Performance"))),
+                    _ => None,
+                };
+                let root_cause_after = (n % 3 == 0 && !matches!(path, Path::Dismissed))
+                    .then(|| rng.range(2 * HOUR, 3 * DAY));
+                for (_, steps) in &mut products {
+                    if let Some((severity, impacts)) = twist {
+                        steps
+                            .iter_mut()
+                            .filter(|s| s.severity == severity)
+                            .for_each(|s| s.impacts = Some(impacts));
+                    }
+                    if let (Some(after), Some(last)) = (root_cause_after, steps.last().copied()) {
+                        steps.push(Step {
+                            at: last.at + after,
+                            token: INC_MSG_ROOT_CAUSE,
+                            root_cause: true,
+                            ..last
+                        });
+                    }
+                }
                 let mut plan = self.plan_from(&mut rng, IncidentIdKind::Seeded(n + 10), products);
+                self.apply_scope(&mut plan, Self::historic_scope(n), n % 2 == 0);
                 plan.key = mix(self.seed ^ 0x0415_7011 ^ n as u64);
                 plan.retention = SEEDED_RETENTION;
                 plan
             })
             .collect()
+    }
+
+    /// Sets the regions and environments of a plan for `scope` (see [`Scope`]).
+    fn apply_scope(&self, plan: &mut IncidentPlan, scope: Scope, with_envs: bool) {
+        let first_regions: Vec<String> = plan
+            .products
+            .first()
+            .and_then(|p| self.candidates.get(p.candidate))
+            .map(|c| c.region_ids.clone())
+            .unwrap_or_default();
+        let (regions, show) = match scope {
+            Scope::Environments => (first_regions.into_iter().take(1).collect(), true),
+            Scope::RegionsOnly => (first_regions.into_iter().rev().take(2).collect(), false),
+            Scope::Global => (Vec::new(), false),
+            Scope::Apac => (vec!["APAC".to_owned()], with_envs),
+            Scope::Emea => (vec!["EMEA".to_owned()], with_envs),
+        };
+        for product in &mut plan.products {
+            product.env_ids = match (show, self.candidates.get(product.candidate)) {
+                (true, Some(c)) => envs_in(c, &regions),
+                _ => Vec::new(),
+            };
+        }
+        plan.show_environment = show && plan.products.iter().any(|p| !p.env_ids.is_empty());
+        plan.region_ids = regions;
     }
 
     /// The `k`-th incident opening after start.
@@ -183,7 +311,8 @@ impl LiveScenario {
         let duration = rng.range(ROLL_MIN_DURATION, ROLL_MAX_DURATION);
         let path = random_path(&mut rng);
         let two = rng.chance(25);
-        let products = self.path_products(&mut rng, path, start, duration, two);
+        let first = self.other_candidate(&mut rng, &[]);
+        let products = self.path_products(&mut rng, first, path, start, duration, two);
         let mut plan = self.plan_from(&mut rng, IncidentIdKind::Rolling(k), products);
         plan.key = mix(self.seed ^ 0x0011_0000 ^ k as u64);
         plan.retention = ROLL_RETENTION;
@@ -196,12 +325,12 @@ impl LiveScenario {
     fn path_products(
         &self,
         rng: &mut SplitMix64,
+        first: usize,
         path: Path,
         start: i64,
         duration: i64,
         two: bool,
     ) -> Vec<(usize, Vec<Step>)> {
-        let first = self.other_candidate(rng, &[]);
         let steps = path_steps(path, start, duration);
         let mut out = vec![(first, steps.clone())];
         if two {
@@ -221,20 +350,15 @@ impl LiveScenario {
             let dismissed = matches!(path, Path::Dismissed);
             if !dismissed {
                 let severity = second_steps.last().map_or("Minor", |s| s.severity);
-                second_steps.push(Step {
-                    at: close_at,
-                    status: "Closed",
-                    severity,
-                    token: INC_MSG_CLOSED,
-                });
+                second_steps.push(Step::new(close_at, "Closed", severity, INC_MSG_CLOSED));
             } else if second_steps.iter().all(|s| s.status != "Dismissed") {
                 let severity = second_steps.last().map_or("Trivial", |s| s.severity);
-                second_steps.push(Step {
-                    at: close_at,
-                    status: "Dismissed",
+                second_steps.push(Step::new(
+                    close_at,
+                    "Dismissed",
                     severity,
-                    token: INC_MSG_DISMISSED,
-                });
+                    INC_MSG_DISMISSED,
+                ));
             }
             out.push((second, second_steps));
         }
@@ -264,6 +388,7 @@ impl LiveScenario {
             rng.sample(&region_pool, n)
         };
         let show_environment = !region_ids.is_empty() && rng.chance(50);
+        // Environments are named only when the incident shows them.
         let products = products
             .into_iter()
             .map(|(candidate, steps)| {
@@ -271,13 +396,11 @@ impl LiveScenario {
                     Some(c) => {
                         let n = rng.range(1, 3) as usize;
                         let services = rng.sample(&c.service_ids, n);
-                        let envs: Vec<String> = c
-                            .envs
-                            .iter()
-                            .filter(|(_, regions)| regions.iter().any(|r| region_ids.contains(r)))
-                            .map(|(id, _)| id.clone())
-                            .take(2)
-                            .collect();
+                        let envs = if show_environment {
+                            envs_in(c, &region_ids)
+                        } else {
+                            Vec::new()
+                        };
                         (services, envs)
                     }
                     None => (Vec::new(), Vec::new()),
@@ -307,7 +430,6 @@ impl LiveScenario {
             } else {
                 TimeForm::Rfc3339Millis
             },
-            cfs_percent: if rng.chance(20) { 60 } else { 0 },
             extra_last_updated: rng.chance(30),
             extra_previous_severity: rng.chance(25),
             retention: ROLL_RETENTION,
@@ -396,14 +518,24 @@ fn random_path(rng: &mut SplitMix64) -> Path {
     }
 }
 
+/// Up to two environments of a candidate in any of `regions`.
+fn envs_in(candidate: &super::Candidate, regions: &[String]) -> Vec<String> {
+    candidate
+        .envs
+        .iter()
+        .filter(|(_, env_regions)| env_regions.iter().any(|r| regions.contains(r)))
+        .map(|(id, _)| id.clone())
+        .take(2)
+        .collect()
+}
+
 fn path_steps(path: Path, s: i64, d: i64) -> Vec<Step> {
-    let step = |at, status, severity, token| Step {
-        at,
-        status,
-        severity,
-        token,
-    };
+    let step = Step::new;
     match path {
+        Path::Informational => vec![
+            step(s, "Opened", "None", INC_MSG_OPENED),
+            step(s + d, "Closed", "None", INC_MSG_CLOSED),
+        ],
         Path::Blip => vec![
             step(s, "Opened", "Minor", INC_MSG_OPENED),
             step(s + d, "Closed", "Minor", INC_MSG_CLOSED),

@@ -163,7 +163,9 @@ fn events_evolve_and_stay_consistent() {
     }
     // After a day, the body stays bounded.
     let s = sc.at(&clock, 3 * DAY);
-    assert!(s.incidents.len() < 100, "{} incidents", s.incidents.len());
+    // The 40 days of history, plus the rolling incidents of the retention window.
+    let bound = HISTORIC_COUNT as usize + (ROLL_RETENTION / ROLL_INTERVAL) as usize + 8;
+    assert!(s.incidents.len() < bound, "{} incidents", s.incidents.len());
     assert!(s.maintenances.len() < 20);
 }
 
@@ -179,4 +181,90 @@ fn clock_compresses_only_the_future() {
     assert_eq!(frozen.wall_ms(60), START_MS + 60_000);
     let bad = Clock::new(START_MS, f64::NAN);
     assert_eq!(bad.sim_now(Duration::from_secs(5)), 5);
+}
+
+#[test]
+fn forty_days_of_history_carry_what_the_spec_carries() {
+    let (sc, clock) = scenario(42);
+    let s = sc.at(&clock, 0);
+    let closed: Vec<&Incident> = s.incidents.iter().filter(|i| !i.is_ongoing()).collect();
+    assert!(closed.len() >= 40, "{} closed", closed.len());
+    let oldest = closed
+        .iter()
+        .flat_map(|i| &i.products)
+        .map(|p| p.started_ms)
+        .min()
+        .unwrap();
+    let days_back = (START_MS - oldest) / 86_400_000;
+    assert!(
+        (30..40).contains(&days_back),
+        "oldest {days_back} days back"
+    );
+    let products = || closed.iter().flat_map(|i| &i.products);
+    for severity in ["Major", "Minor", "Potential", "Trivial", "None"] {
+        assert!(
+            products().any(|p| p.severity == severity),
+            "no closed {severity}"
+        );
+    }
+    assert!(closed.iter().filter(|i| i.products.len() == 2).count() >= 5);
+    assert!(products().any(|p| p.history.iter().any(|h| h.status == "Dismissed")));
+    // Two incidents on one product at the same time.
+    let overlapping = closed.iter().enumerate().any(|(a, x)| {
+        closed.iter().skip(a + 1).any(|y| {
+            x.products.iter().any(|p| {
+                y.products.iter().any(|q| {
+                    p.product_id == q.product_id
+                        && p.started_ms < q.ended_ms.unwrap_or(i64::MAX)
+                        && q.started_ms < p.ended_ms.unwrap_or(i64::MAX)
+                })
+            })
+        })
+    });
+    assert!(overlapping);
+    // Impacts that are not a function of the severity.
+    let entries = || products().flat_map(|p| &p.history);
+    assert!(entries().any(|h| h.severity == "Minor"
+        && (h.customer_impact.as_str(), h.operations_impact.as_str()) == ("Most", "Availability")));
+    assert!(entries().any(|h| h.severity == "Major"
+        && (h.customer_impact.as_str(), h.operations_impact.as_str()) == ("Some", "Performance")));
+    // Root-cause statements after closure, on several incidents, never changing the end.
+    let with_cfs: Vec<&&Incident> = closed
+        .iter()
+        .filter(|i| {
+            i.products
+                .iter()
+                .any(|p| p.history.iter().any(|h| h.cfs.is_some()))
+        })
+        .collect();
+    assert!(with_cfs.len() >= 5, "{} with a root cause", with_cfs.len());
+    for p in with_cfs.iter().flat_map(|i| &i.products) {
+        let last = p.history.last().unwrap();
+        assert_eq!(last.message_type, "CFS");
+        assert!(last.time_ms > p.ended_ms.unwrap());
+        let cfs = last.cfs.as_ref().unwrap();
+        assert!(cfs.url.starts_with("https://status.adobe.com/cfs/CFS"));
+        assert_eq!(p.status, "Closed");
+    }
+    // Scopes: environments, regions only, none, APAC only, EMEA only.
+    assert!(closed
+        .iter()
+        .any(|i| !i.env_ids.is_empty() && i.products[0].history[0].show_environment));
+    assert!(closed
+        .iter()
+        .any(|i| i.env_ids.is_empty() && !i.region_ids.is_empty()));
+    assert!(closed
+        .iter()
+        .any(|i| i.env_ids.is_empty() && i.region_ids.is_empty()));
+    assert!(closed.iter().any(|i| i.region_ids == ["APAC"]));
+    assert!(closed.iter().any(|i| i.region_ids == ["EMEA"]));
+    for i in &closed {
+        for e in &i.env_ids {
+            let env = Catalog::base().environment(e).cloned().unwrap();
+            assert!(env.region_ids.iter().any(|r| i.region_ids.contains(r)));
+        }
+    }
+    // A pure function of (seed, time).
+    assert_eq!(sc.at(&clock, 0), s);
+    assert_ne!(scenario(7).0.at(&clock, 0), s);
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::respond::json;
 use super::{Shared, MAX_REQUEST_BODY};
 use crate::body::SimBody;
-use crate::control::{IncidentSpec, MaintenanceSpec};
+use crate::control::{IncidentChange, IncidentSpec, MaintenanceSpec};
 use crate::faults::{Fault, RetryAfter};
 
 #[derive(Deserialize)]
@@ -73,6 +73,31 @@ struct SeverityRequest {
 #[derive(Deserialize)]
 struct StatusRequest {
     status: String,
+}
+
+/// `{"at": epoch_seconds}` (optional; an empty body means now).
+#[derive(Deserialize)]
+struct AtRequest {
+    at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct RootCauseRequest {
+    url: String,
+    /// Epoch seconds; default now.
+    at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct LocalesRequest {
+    english_code: String,
+}
+
+fn epoch(seconds: i64) -> SystemTime {
+    match u64::try_from(seconds) {
+        Ok(s) => SystemTime::UNIX_EPOCH + Duration::from_secs(s),
+        Err(_) => SystemTime::UNIX_EPOCH,
+    }
 }
 
 /// `{"add": "..."}` and/or `{"delete": "..."}`: rotate the accepted client secrets.
@@ -227,12 +252,47 @@ pub(super) async fn control_api(
             Err(message) => bad_request(&message),
         },
         (Method::POST, ["incidents", id, "close"]) => {
-            if control.close_incident(id) {
-                ok()
+            // No body, `null` and `{}` all mean now.
+            let request = if body.iter().all(u8::is_ascii_whitespace) {
+                Ok(None)
             } else {
-                not_found()
+                parse::<Option<AtRequest>>(&body)
+            };
+            match request {
+                Ok(r) => {
+                    let at = r.and_then(|r| r.at).map_or_else(SystemTime::now, epoch);
+                    if control.close_incident_at(id, at) {
+                        ok()
+                    } else {
+                        not_found()
+                    }
+                }
+                Err(message) => bad_request(&message),
             }
         }
+        (Method::POST, ["incidents", id, "update"]) => match parse::<IncidentChange>(&body) {
+            Ok(change) => {
+                if control.update_incident(id, change) {
+                    ok()
+                } else {
+                    not_found()
+                }
+            }
+            Err(message) => bad_request(&message),
+        },
+        (Method::POST, ["incidents", id, "root-cause"]) => match parse::<RootCauseRequest>(&body) {
+            Ok(r) if control.add_root_cause(id, &r.url, r.at.map(epoch)) => ok(),
+            Ok(_) => not_found(),
+            Err(message) => bad_request(&message),
+        },
+        (Method::POST, ["locales"]) => match parse::<LocalesRequest>(&body) {
+            Ok(r) if !r.english_code.trim().is_empty() => {
+                control.set_english_locale(r.english_code.trim());
+                ok()
+            }
+            Ok(_) => bad_request("english_code must not be empty"),
+            Err(message) => bad_request(&message),
+        },
         (Method::POST, ["incidents", id, "severity"]) => match parse::<SeverityRequest>(&body) {
             Ok(r) if control.set_incident_severity(id, &r.severity) => ok(),
             Ok(_) => not_found(),

@@ -126,7 +126,7 @@ fn render(
         "products" => wire::products(&view.registry, &registry_filter)?,
         "regions" => wire::regions()?,
         "eventTypes" => wire::event_types(),
-        "locales" => wire::locales()?,
+        "locales" => wire::locales(&view.english_locale)?,
         "messages" => {
             let locale = path.strip_prefix("/api/v1/messages/");
             match wire::messages(&view, locale, first(pairs, "messageToken")) {

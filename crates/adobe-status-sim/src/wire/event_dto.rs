@@ -111,7 +111,7 @@ pub(super) struct IncidentHistoryDto<'a> {
     pub(super) cfs_id: &'a str,
     pub(super) cfs_source: &'a str,
     #[serde(rename = "cfsURL")]
-    pub(super) cfs_url: String,
+    pub(super) cfs_url: &'a str,
     #[serde(flatten)]
     pub(super) extra: Map<String, Value>,
 }

@@ -241,13 +241,9 @@ fn incident_dto<'a>(registry: &'a Catalog, incident: &'a Incident) -> IncidentDt
                         service_regions: &h.region_ids,
                         service_environments: &h.env_ids,
                     },
-                    cfs_id: h.cfs_id.as_deref().unwrap_or(""),
-                    cfs_source: if h.cfs_id.is_some() { "ServiceNow" } else { "" },
-                    cfs_url: h
-                        .cfs_id
-                        .as_ref()
-                        .map(|id| format!("https://status.adobe.com/cfs/{id}"))
-                        .unwrap_or_default(),
+                    cfs_id: h.cfs.as_ref().map_or("", |c| c.id.as_str()),
+                    cfs_source: h.cfs.as_ref().map_or("", |c| c.source.as_str()),
+                    cfs_url: h.cfs.as_ref().map_or("", |c| c.url.as_str()),
                     extra: extra_map(&h.extra),
                 })
                 .collect(),

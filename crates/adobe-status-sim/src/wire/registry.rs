@@ -66,15 +66,15 @@ struct EnvironmentDto<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LocaleDto {
-    locale_code: &'static str,
+struct LocaleDto<'a> {
+    locale_code: &'a str,
     language_name: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MessagesDto {
-    language_code: &'static str,
+struct MessagesDto<'a> {
+    language_code: &'a str,
     incident_messages: BTreeMap<String, MessageDto>,
     maintenance_messages: BTreeMap<String, MessageDto>,
 }
@@ -188,38 +188,65 @@ pub(crate) fn event_types() -> Vec<u8> {
     br#"{"1":"MAJOR","2":"MINOR","4":"MAINTENANCE"}"#.to_vec()
 }
 
-pub(crate) fn locales() -> serde_json::Result<Vec<u8>> {
+/// The 19 locales; English is named `english` (`en`, or `en-US` when the control API says so).
+pub(crate) fn locales(english: &str) -> serde_json::Result<Vec<u8>> {
     let dtos: Vec<LocaleDto> = LOCALES
         .iter()
-        .map(|(locale_code, language_name)| LocaleDto {
-            locale_code,
+        .map(|(code, language_name)| LocaleDto {
+            locale_code: if *code == "en" { english } else { code },
             language_name,
         })
         .collect();
     serde_json::to_vec(&dtos)
 }
 
-/// `/messages` (every locale) or `/messages/{locale}`; `None` for an unknown locale.
+/// `/messages` (every locale) or `/messages/{locale}`; `None` for an unknown locale. English
+/// answers only under `view.english_locale`.
 pub(crate) fn messages(
     view: &View,
     locale: Option<&str>,
     token: Option<&str>,
 ) -> Option<serde_json::Result<Vec<u8>>> {
-    let locales: Vec<&'static str> = match locale {
-        Some(l) => vec![known_locale(l)?],
-        None => LOCALES.iter().map(|(c, _)| *c).collect(),
+    let english = view.english_locale.as_str();
+    // (code on the wire, catalogue locale)
+    let locales: Vec<(&str, &'static str)> = match locale {
+        Some(l) if l.eq_ignore_ascii_case(english) => vec![(english, "en")],
+        Some(l) => {
+            let known = known_locale(l).filter(|k| *k != "en")?;
+            vec![(known, known)]
+        }
+        None => LOCALES
+            .iter()
+            .map(|(c, _)| {
+                if *c == "en" {
+                    (english, "en")
+                } else {
+                    (*c, *c)
+                }
+            })
+            .collect(),
     };
     let keep = |t: &str| token.is_none_or(|want| want == t);
-    let build = |rows: &[&[Row]], dynamic: &BTreeMap<String, String>, loc: &str| {
+    let no_translations = BTreeMap::new();
+    let build = |rows: &[&[Row]],
+                 english_titles: &BTreeMap<String, String>,
+                 translations: &BTreeMap<String, BTreeMap<String, String>>,
+                 loc: &str| {
         let mut map = BTreeMap::new();
         for row in rows.iter().flat_map(|r| r.iter()) {
             if keep(row.0) {
                 map.insert(row.0.to_owned(), message(row.0, localized(row, loc)));
             }
         }
-        // Titles given through the control API exist in one language only.
-        for (tok, text) in dynamic {
-            if keep(tok) {
+        // Titles given through the control API: English, plus the locales given for them; a
+        // locale without one lacks the token (clients fall back to English themselves).
+        for (tok, text) in english_titles {
+            let text = if loc == "en" {
+                Some(text)
+            } else {
+                translations.get(tok).and_then(|t| t.get(loc))
+            };
+            if let Some(text) = text.filter(|_| keep(tok)) {
                 map.insert(tok.clone(), message(tok, text));
             }
         }
@@ -227,16 +254,18 @@ pub(crate) fn messages(
     };
     let dtos: Vec<MessagesDto> = locales
         .into_iter()
-        .map(|loc| MessagesDto {
-            language_code: loc,
+        .map(|(code, loc)| MessagesDto {
+            language_code: code,
             incident_messages: build(
                 &[INCIDENT_TITLES, INCIDENT_BODIES],
                 &view.incident_titles,
+                &view.incident_translations,
                 loc,
             ),
             maintenance_messages: build(
                 &[MAINTENANCE_TITLES, MAINTENANCE_BODIES],
                 &view.maintenance_titles,
+                &no_translations,
                 loc,
             ),
         })
