@@ -222,7 +222,8 @@ impl LiveScenario {
     /// - `n % 7 == 1` dismissed; `n % 11 == 6` severity `None` throughout; otherwise a drawn path
     ///   (Minor blip, escalation to Major, de-escalation, Trivial, Potential to Minor);
     /// - `n % 5 == 3`, and about one in four others, on two products;
-    /// - `n % 8 == 2` on the same product as `n - 1`, starting during it (overlap);
+    /// - `n % 8 == 2` (unless APAC or EMEA only) on the same product as `n - 1`, starting
+    ///   during it (overlap);
     /// - impacts that do not follow the severity: `n % 6 == 2` Minor entries say Most /
     ///   Availability, `n % 6 == 5` Major entries say Some / Performance;
     /// - `n % 3 == 0` and not dismissed: a root-cause statement (`CFS` entry with `cfsId`,
@@ -233,7 +234,9 @@ impl LiveScenario {
                 let mut rng = SplitMix64::keyed(self.seed, STREAM_HISTORIC, n);
                 let (mut start, duration) = self.historic_timing(n);
                 let mut first = self.historic_product(n);
-                if n % 8 == 2 {
+                let scope = Self::historic_scope(n);
+                // An APAC- or EMEA-only incident keeps a product that serves that region.
+                if n % 8 == 2 && !matches!(scope, Scope::Apac | Scope::Emea) {
                     let (prev_start, prev_duration) = self.historic_timing(n - 1);
                     start = prev_start + prev_duration / 3;
                     first = self.historic_product(n - 1);
@@ -271,7 +274,7 @@ impl LiveScenario {
                     }
                 }
                 let mut plan = self.plan_from(&mut rng, IncidentIdKind::Seeded(n + 10), products);
-                self.apply_scope(&mut plan, Self::historic_scope(n), n % 2 == 0);
+                self.apply_scope(&mut plan, scope, n % 2 == 0);
                 plan.key = mix(self.seed ^ 0x0415_7011 ^ n as u64);
                 plan.retention = SEEDED_RETENTION;
                 plan

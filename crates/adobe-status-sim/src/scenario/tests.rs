@@ -256,11 +256,23 @@ fn forty_days_of_history_carry_what_the_spec_carries() {
     assert!(closed
         .iter()
         .any(|i| i.env_ids.is_empty() && i.region_ids.is_empty()));
-    assert!(closed.iter().any(|i| i.region_ids == ["APAC"]));
-    assert!(closed.iter().any(|i| i.region_ids == ["EMEA"]));
+    let registry = Catalog::base();
+    for only in ["APAC", "EMEA"] {
+        let scoped: Vec<&&Incident> = closed.iter().filter(|i| i.region_ids == [only]).collect();
+        assert!(scoped.len() >= 5, "{} {only}-only", scoped.len());
+        for i in scoped {
+            let product = registry.product(&i.products[0].product_id).unwrap();
+            assert!(product
+                .region_ids
+                .as_ref()
+                .unwrap()
+                .iter()
+                .any(|r| r == only));
+        }
+    }
     for i in &closed {
         for e in &i.env_ids {
-            let env = Catalog::base().environment(e).cloned().unwrap();
+            let env = registry.environment(e).cloned().unwrap();
             assert!(env.region_ids.iter().any(|r| i.region_ids.contains(r)));
         }
     }
