@@ -40,6 +40,7 @@ import threading
 import time
 import urllib.error
 import urllib.parse
+import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # scripts/, for testlib
 from testlib import (ROOT, CheckFailed, Processes, demo_command, free_port, fresh_dir, request,  # noqa: E402
@@ -401,16 +402,28 @@ def run(args, ports, procs, hook):
     wait_until("the added products exported",
                lambda: len(prom.query('adobe_status_product_info{product_id=~"99010[123]"}')) == 3, alive)
 
-    def incident(pids, severity, title, services=(), regions=()):
+    def incident(pids, severity, title, services=(), regions=(), environments=()):
         return api(f"{sim}/incidents", {"product_ids": list(pids), "severity": severity, "title": title,
-                                        "regions": list(regions), "service_ids": list(services)})["id"]
+                                        "regions": list(regions), "service_ids": list(services),
+                                        "environments": list(environments)})["id"]
+
+    # One of the watched product's EMEA environments, from the simulated Adobe's registry (read
+    # as the exporter does: a token, then /products).
+    adobe = sim.removesuffix("/__sim")
+    token = api(f"{adobe}/ims/token/v3", form={"grant_type": "client_credentials", "client_id": "demo-client",
+                                               "client_secret": "demo-secret", "scope": "openid"})["access_token"]
+    products = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{adobe}/api/v1/products?api_key=StatusAdobeIOClient",
+        headers={"Authorization": f"Bearer {token}"}), timeout=10).read())
+    environment = next(e for p in products if p["id"] == WATCHED for e in p.get("environments", [])
+                       if "EMEA" in e.get("regionId", []))
 
     t_major = f"E2E {RUN}: reports fail to load"
     t_minor_same = f"E2E {RUN}: slow exports"
     t_ticket = f"E2E {RUN}: checkout \"payments\" degraded"
     t_unwatched = f"E2E {RUN}: unwatched outage"
     t_maint = f"E2E {RUN}: database failover"
-    major = incident([WATCHED], "Major", t_major, services, ["EMEA"])
+    major = incident([WATCHED], "Major", t_major, services, ["EMEA"], [environment["id"]])
     minor_same = incident([WATCHED], "Minor", t_minor_same)
     minor_ticket = incident([ticket_p[0]], "Minor", t_ticket, [f"{ticket_p[0]}1"])
     major_unwatched = incident([unwatched_p[0]], "Major", t_unwatched)
@@ -437,6 +450,12 @@ def run(args, ports, procs, hook):
     record("Europe, Middle East and Africa" in ann.get("description", "")
            and ann.get("runbook_url", "").endswith("docs/runbook.md#adobestatusproductmajorincident"),
            "the page carries the impacted region and the runbook link", ann.get("description", "")[:160])
+    record(f"Environments: {environment['name']}." in ann.get("description", "")
+           and "Impact: availability, most customers." in ann.get("description", "")
+           and lab.get("customer_impact") == "most" and lab.get("operations_impact") == "availability"
+           and ann.get("adobe_url") == "https://status.adobe.com",
+           "the page says Adobe's impact (labels and description), the environment and the link to read more",
+           f"{lab} {ann.get('description', '')[:400]} {ann.get('adobe_url')}")
 
     # Tickets: Minor incident elsewhere; Major incident on a product no paging route watches.
     t = wait_until("the ticket for the Minor incident",
