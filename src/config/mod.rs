@@ -100,6 +100,8 @@ pub struct Config {
     pub timeout: Duration,
     pub max_requests: u32,
     pub max_response_size: usize,
+    /// `--status.state-file`: where the last good upstream answers are kept across restarts.
+    pub state_file: Option<PathBuf>,
     pub log_level: LogLevel,
     pub log_format: LogFormat,
     pub mode: Mode,
@@ -146,6 +148,30 @@ impl Config {
         args.validate(&env).map(|c| Command::Run(Box::new(c)))
     }
 
+    /// The state file's scope fingerprint: what the stored answers were fetched for. A file
+    /// whose fingerprint differs is not served (it would show another scope's incidents).
+    /// Every flag that changes which answers Adobe gives belongs here: today the upstream and
+    /// the watched product ids (the events query filters on them); `--adobe.region`,
+    /// `--adobe.environment` and `--adobe.locale` join it as `;region=…` and so on when they
+    /// exist. Changing the fingerprint only makes an existing file unused once.
+    pub fn state_scope(&self) -> String {
+        let upstream = match self.mode {
+            // The simulator listens on a new port every start: "demo" is the same upstream.
+            Mode::Demo {
+                scenario, scale, ..
+            } => format!("demo({scenario:?},scale={scale})").to_ascii_lowercase(),
+            Mode::Live => self.status_url.to_string(),
+        };
+        let mut ids: Vec<&str> = self.product_ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        let ids = if ids.is_empty() {
+            "*".to_owned()
+        } else {
+            ids.join(",")
+        };
+        format!("upstream={upstream};product-ids={ids}")
+    }
+
     /// The address to bind, resolved (":port" means every IPv4 interface).
     pub fn listen_socket_addr(&self) -> Result<SocketAddr, ConfigError> {
         resolve_listen(&self.listen_address)
@@ -167,6 +193,7 @@ impl Args {
         }
         let product_ids = product_ids(&self.product_ids)?;
         self.check_limits()?;
+        self.check_state_file()?;
         let (credentials, mode) = self.credentials_and_mode(env, &mut warnings)?;
         Ok(Config {
             listen_address: self.listen_address,
@@ -183,12 +210,34 @@ impl Args {
             timeout: self.timeout,
             max_requests: self.max_requests,
             max_response_size: self.max_response_size,
+            state_file: self.state_file,
             log_level: self.log_level,
             log_format: self.log_format,
             mode,
             check: self.check,
             warnings,
         })
+    }
+
+    /// `--status.state-file` is written over: never one of the files the exporter reads its
+    /// configuration or secret from. Whether it can be read or written is not checked here: a
+    /// bad state file never stops the exporter (it warns at start instead).
+    fn check_state_file(&self) -> Result<(), ConfigError> {
+        let Some(path) = &self.state_file else {
+            return Ok(());
+        };
+        let dir_like = path.as_os_str().to_string_lossy().ends_with('/');
+        if path.as_os_str().is_empty() || path.file_name().is_none() || dir_like {
+            return Err(invalid("--status.state-file", "must be a file path"));
+        }
+        let read = [&self.client_secret_file, &self.web_config_file];
+        if read.into_iter().flatten().any(|other| other == path) {
+            return Err(invalid(
+                "--status.state-file",
+                "must not be the client secret file or the web config file (it is written over)",
+            ));
+        }
+        Ok(())
     }
 
     /// Intervals, timeouts and sizes within their sensible ranges.
