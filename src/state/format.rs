@@ -113,11 +113,6 @@ impl StoredBody {
         }
         Ok(body)
     }
-
-    /// Bytes this body takes in the file (deflated).
-    pub fn stored_len(&self) -> usize {
-        self.deflated.len()
-    }
 }
 
 /// One upstream answer and when it was fetched (Unix seconds).

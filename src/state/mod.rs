@@ -186,70 +186,71 @@ pub async fn open(
     metrics: Arc<ExporterMetrics>,
 ) -> (Option<Restored>, StateWriter) {
     let path = options.path.display().to_string();
-    let writable = probe_writable(&options.path);
-    if let Err(err) = &writable {
-        warn!(
-            path,
-            error = err.to_string(),
-            "cannot write the state file; the exporter runs on, and a restart will start without the last good data"
-        );
-    }
+    // One line at start, whatever is wrong: a file that cannot be written and cannot be read
+    // is one problem to its operator, not two.
+    let write_error = probe_writable(&options.path).err().map(|e| e.to_string());
     let reading = options.clone();
     let now = unix_now();
     let loaded = tokio::time::timeout(
         LOAD_BUDGET,
         tokio::task::spawn_blocking(move || load(&reading, now)),
     )
-    .await;
+    .await
+    .map_err(|_| format!("reading it took longer than {LOAD_BUDGET:?}"))
+    .and_then(|joined| joined.map_err(|e| e.to_string()))
+    .and_then(|loaded| loaded.map_err(|e| e.to_string()));
     let mut seed = None;
     let restored = match loaded {
-        Ok(Ok(Ok(Some(loaded)))) => {
+        Ok(Some(loaded)) => {
             let summary = loaded.restored.derived.encoded.summary();
-            info!(
-                path,
-                last_success = format_rfc3339(loaded.file.last_success_unix),
-                age_seconds = (now - loaded.file.last_success_unix).max(0.0) as u64,
-                products = summary.products,
-                ongoing_incidents = summary.ongoing_incidents,
-                maintenances = summary.maintenance_series,
-                "loaded the state file: serving its data with adobe_status_up 0 until Adobe answers"
-            );
+            let age_seconds = (now - loaded.file.last_success_unix).max(0.0) as u64;
+            let last_success = format_rfc3339(loaded.file.last_success_unix);
+            macro_rules! loaded {
+                ($level:ident) => {
+                    $level!(
+                        path,
+                        last_success,
+                        age_seconds,
+                        products = summary.products,
+                        ongoing_incidents = summary.ongoing_incidents,
+                        maintenances = summary.maintenance_series,
+                        write_error,
+                        "loaded the state file: serving its data with adobe_status_up 0 until Adobe answers"
+                    )
+                };
+            }
+            if write_error.is_some() {
+                loaded!(warn);
+            } else {
+                loaded!(info);
+            }
             seed = Some((loaded.file, loaded.offsets));
             Some(loaded.restored)
         }
-        Ok(Ok(Ok(None))) => {
+        Ok(None) if write_error.is_some() => {
+            warn!(
+                path,
+                write_error,
+                "cannot write the state file: the exporter runs on, but a restart will start without the last good data"
+            );
+            None
+        }
+        Ok(None) => {
             info!(
                 path,
                 "no state file yet (a first start): it is written after the first successful refresh"
             );
             None
         }
-        Ok(Ok(Err(err))) => {
+        Err(error) => {
             warn!(
                 path,
-                error = err.to_string(),
-                "state file not used; starting without it"
-            );
-            None
-        }
-        Ok(Err(join)) => {
-            warn!(
-                path,
-                error = join.to_string(),
-                "state file not used; starting without it"
-            );
-            None
-        }
-        Err(_) => {
-            warn!(
-                path,
-                budget_ms = LOAD_BUDGET.as_millis() as u64,
-                "state file not used: reading it took too long; starting without it"
+                error, write_error, "state file not used; starting without it"
             );
             None
         }
     };
-    let writer = StateWriter::start(options, seed, metrics, writable.is_err());
+    let writer = StateWriter::start(options, seed, metrics, write_error.is_some());
     (restored, writer)
 }
 
