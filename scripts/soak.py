@@ -865,7 +865,7 @@ class Report:
                        f"{'ok' if w.ok else 'FAIL: ' + w.problem} |")
         out += ["", "Verdict:", ""]
         names = {"a": "scrapes", "b": "recovery", "c": "footprint flat", "d": "upstream budget",
-                 "e": "alive, no panic"}
+                 "e": "alive, no panic", "f": "restarts during outages"}
         out += [f"- ({k}) {names[k]}: **{'PASS' if ok else 'FAIL'}** — {text}" for k, ok, text in self.checks]
         out += ["", f"**{'PASS' if verdict else 'FAIL'}**", ""]
         return "\n".join(out)
