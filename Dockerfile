@@ -31,8 +31,10 @@ ARG REVISION=unknown
 ENV ADOBE_STATUS_EXPORTER_REVISION=${REVISION}
 # touch: the stub build is newer than the copied sources, which could look up to date. (Here
 # build.rs re-runs anyway, as there is no .git, and that alone rebuilds the crate.)
+# state: the empty directory the runtime stage keeps --status.state-file in (no shell there).
 RUN touch src/main.rs src/lib.rs crates/adobe-status-sim/src/lib.rs \
-    && cargo build --release --locked
+    && cargo build --release --locked \
+    && mkdir -p state
 
 # distroless/cc: glibc, libgcc and the CA certificates reqwest/rustls trusts; nothing else.
 FROM gcr.io/distroless/cc-debian12:nonroot
@@ -46,8 +48,12 @@ LABEL org.opencontainers.image.title="adobe_status_exporter" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.base.name="gcr.io/distroless/cc-debian12:nonroot"
 COPY --from=builder /src/target/release/adobe_status_exporter /usr/local/bin/adobe_status_exporter
+# The last good Adobe data survives a container restart here (README "Restarts"): a volume, so
+# it stays writable with a read-only root filesystem; owned by the USER below.
+COPY --from=builder --chown=65532:65532 /src/state /var/lib/adobe_status_exporter
+VOLUME ["/var/lib/adobe_status_exporter"]
 # Numeric, so Kubernetes can enforce runAsNonRoot without reading /etc/passwd.
 USER 65532:65532
 EXPOSE 10042
 # Orchestrators probe /-/healthy and /-/ready over HTTP (no shell here for a HEALTHCHECK).
-ENTRYPOINT ["/usr/local/bin/adobe_status_exporter"]
+ENTRYPOINT ["/usr/local/bin/adobe_status_exporter", "--status.state-file=/var/lib/adobe_status_exporter/state"]

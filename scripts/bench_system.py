@@ -527,7 +527,7 @@ def economy(b, out, duration):
     out.append("")
 
 
-def footprint(b, out, duration, baseline=None, scales=(1, 10, 100), also=()):
+def footprint(b, out, duration, baseline=None, scales=(1, 10, 100), also=(), state_file=False):
     out.append("## Footprint\n")
     size = os.path.getsize(b.binary)
     out.append(f"Release binary (LTO, strip): {size / 1048576:.2f} MiB ({size} bytes).\n")
@@ -556,6 +556,8 @@ def footprint(b, out, duration, baseline=None, scales=(1, 10, 100), also=()):
     out.append("Scrapers: 16 wrk connections for the whole run, asking for OpenMetrics as Prometheus does, or "
                "with no `Accept` (the text format, as curl); `--status.min-interval=2s`, so the exporter refreshes "
                "every ~2 s under that load. Peak = VmHWM.\n")
+    if state_file:
+        out.append("The binary under test (`exporter`) runs with `--status.state-file` (a new file per run).\n")
     out.append("| binary | data | scrapers ask | products | samples | /metrics bytes | RSS idle MiB | "
                "RSS peak under load MiB | RSS after load MiB |")
     out.append("|---|---|---|---:|---:|---:|---:|---:|---:|")
@@ -563,7 +565,11 @@ def footprint(b, out, duration, baseline=None, scales=(1, 10, 100), also=()):
         sim, sim_base = b.simulator(scale)
         for accept, headers in accepts:
             for name, binary in binaries:
-                exporter, url = b.exporter(sim_base, min_interval="2s", binary=binary, name=name)
+                # --state-file: the binary under test keeps its state in a new file per run (it
+                # deflates each changed answer and writes the file after each refresh).
+                extra = ([f"--status.state-file={os.path.join(b.workdir, f'{name}-{scale}x-{accept}.state')}"]
+                         if state_file and name == "exporter" else [])
+                exporter, url = b.exporter(sim_base, min_interval="2s", extra=extra, binary=binary, name=name)
                 time.sleep(2)
                 idle = rss_mib(exporter)
                 body = request(url + "/metrics", headers=dict(h.split(": ", 1) for h in headers)).body
@@ -592,6 +598,8 @@ def main():
     ap.add_argument("--bodies", help=f"comma-separated subset of {','.join(MATRIX_BODIES)} (matrix)")
     ap.add_argument("--conns", help=f"comma-separated connection counts (matrix; default {MATRIX_CONNS})")
     ap.add_argument("--scales", help="comma-separated --demo.scale values (footprint; default 1,10,100)")
+    ap.add_argument("--state-file", action="store_true",
+                    help="footprint: run the binary under test with --status.state-file")
     ap.add_argument("--out", default="target/bench/system.md")
     args = ap.parse_args()
     for tool in ("wrk", "nginx", "prometheus-node-exporter"):
@@ -630,7 +638,7 @@ def main():
                 else:
                     footprint(b, out, duration, baseline,
                               scales=[int(x) for x in args.scales.split(",")] if args.scales else (1, 10, 100),
-                              also=also)
+                              also=also, state_file=args.state_file)
         finally:
             b.procs.stop_all()
     text = "\n".join(out)

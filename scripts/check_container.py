@@ -100,6 +100,11 @@ def check_rules(global_args, stages, help_binary: Path) -> None:
         entrypoint = None
     if not isinstance(entrypoint, list) or not entrypoint:
         raise CheckFailed("ENTRYPOINT must be exec form (a JSON array)")
+    # The state file must be somewhere writable under a read-only root filesystem: a VOLUME.
+    volumes = [v for raw in stage_values(runtime, "VOLUME") for v in json.loads(raw)]
+    state_files = [a.split("=", 1)[1] for a in entrypoint if a.startswith("--status.state-file=")]
+    if any(str(Path(f).parent) not in volumes for f in state_files):
+        raise CheckFailed(f"--status.state-file {state_files} is not in a VOLUME {volumes}")
 
     ignore = dockerignore_patterns()
     for must in ["target/release/x", ".git/HEAD", "client-secret.txt", "deploy/adobe-secret.txt", ".env",
@@ -304,10 +309,17 @@ def run_in_runtime(root: Path, user: str, entrypoint: list[str], revision: str) 
         _, body = http_get(f"http://127.0.0.1:{port}/metrics")
         if not re.search(rf'^adobe_status_exporter_build_info\{{[^}}]*revision="{re.escape(revision)}"', body, re.M):
             raise CheckFailed(f"adobe_status_exporter_build_info does not carry the revision {revision}")
+        state_files = [Path(a.split("=", 1)[1]) for a in entrypoint if a.startswith("--status.state-file=")]
+        deadline = time.monotonic() + 10
+        while any(not inside(root, str(f), "/").is_file() for f in state_files) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        missing = [str(f) for f in state_files if not inside(root, str(f), "/").is_file()]
+        if missing:
+            raise CheckFailed(f"the image's user could not write the state file {missing}")
         if not stop_process(process) or process.returncode != 0:
             raise CheckFailed(f"exit status {process.returncode} after SIGTERM: {process.stderr.read()}")
-    print(f"ok: --demo in the runtime root serves /metrics (adobe_status_up 1, revision {revision}) "
-          f"and exits 0 on SIGTERM")
+    print(f"ok: --demo in the runtime root serves /metrics (adobe_status_up 1, revision {revision}), "
+          f"writes its state file {[a for a in entrypoint if a.startswith('--status.state-file')]} and exits 0 on SIGTERM")
 
 
 # -------------------------------------------------------------------------------------- main
@@ -345,12 +357,20 @@ def main() -> int:
                 variables[key] = {"REVISION": revision}.get(key, default)
             elif keyword == "COPY":
                 parts = shlex.split(substitute(args, variables))
+                chown = [p.split("=", 1)[1] for p in parts if p.startswith("--chown=")]
+                parts = [p for p in parts if not p.startswith("--chown=")]
                 if parts[0] != f"--from={builder['name']}" or len(parts) != 3:
-                    raise CheckFailed(f"runtime COPY should take one file from the builder: {args}")
+                    raise CheckFailed(f"runtime COPY should take one file or directory from the builder: {args}")
                 source, dest = inside(rootfs, parts[1], "/"), inside(root, parts[2], "/")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if source.is_dir() and chown:
+                    # The state directory: empty, owned by the runtime user.
+                    dest.mkdir(exist_ok=True)
+                    uid, _, gid = chown[0].partition(":")
+                    os.chown(dest, int(uid), int(gid or uid))
+                    continue
                 if not source.is_file():
                     raise CheckFailed(f"COPY --from: the builder stage did not produce {parts[1]}")
-                dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, dest)
                 check_linkage(dest, root, libc_version)
             elif keyword == "USER":

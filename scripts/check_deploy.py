@@ -187,6 +187,13 @@ def check_wiring(deployment: dict, service: dict, monitor: dict, dashboards: dic
     check(len(secret_args) == 1 and secret_args[0] in mounted_files,
           "the client secret is a file mounted from a Secret", f"{secret_args} vs {mounted_files}")
     check(all(m.get("readOnly") for n, m in mounts.items() if n in secret_volumes), "the secret mount is read-only")
+    # The state file: on a writable volume of its own (the root filesystem is read-only).
+    state_args = [a.split("=", 1)[1] for a in container.get("args", []) if a.startswith("--status.state-file=")]
+    state_mounts = [m for m in mounts.values() if state_args and str(Path(state_args[0]).parent) == m["mountPath"]]
+    state_volumes = {v["name"]: v for v in pod_template["spec"].get("volumes", [])}
+    check(len(state_args) == 1 and len(state_mounts) == 1 and not state_mounts[0].get("readOnly")
+          and "secret" not in state_volumes.get(state_mounts[0]["name"], {}),
+          "--status.state-file is on a writable volume mounted at its directory", f"{state_args}")
     env_names = {e["name"] for e in container.get("env", [])}
     check(not env_names & {"ADOBE_CLIENT_SECRET"} and not any("secret=" in a.lower() and "file" not in a
                                                              for a in container.get("args", [])),
@@ -228,6 +235,10 @@ def run_container(deployment: dict, monitor: dict, binary: Path) -> None:
                 path.parent.mkdir(parents=True)
                 path.write_text(DEMO_CLIENT_SECRET)
                 arg = f"{flag}={path}"
+            if flag == "--status.state-file":  # the state volume, recreated under tmp
+                path = Path(tmp) / value.lstrip("/")
+                path.parent.mkdir(parents=True)
+                arg = f"{flag}={path}"
             args.append(arg)
         env = {"PATH": os.environ["PATH"]}
         for item in container.get("env", []):
@@ -262,12 +273,20 @@ def compose() -> None:
                   f"{name}: image pinned to a version", image)
         for volume in svc.get("volumes", []):
             source, target = volume.split(":")[:2]
+            if not source.startswith((".", "/")):  # a named volume
+                check(source in (spec.get("volumes") or {}), f"{name}: named volume {source} is declared")
+                continue
             host = (COMPOSE / source).resolve()
             check(host.exists(), f"{name}: mounted {source} exists")
             mounts.setdefault(name, {})[target] = host
 
     exporter = next(n for n, s in services.items() if "build" in s)
     check("--demo" in services[exporter].get("command", []), f"{exporter} runs --demo (no credentials needed)")
+    image_state = [a.split("=", 1)[1] for a in json.loads(runtime_stage_values("ENTRYPOINT")[-1])
+                   if a.startswith("--status.state-file=")]
+    check(bool(image_state) and any(v.split(":")[1] == str(Path(image_state[0]).parent)
+                                    for v in services[exporter].get("volumes", [])),
+          f"{exporter} keeps the image's state file on a named volume", str(image_state))
     check(f"{dockerfile_port()}:{dockerfile_port()}" in services[exporter].get("ports", []),
           f"{exporter} publishes the exporter port")
 
@@ -350,8 +369,13 @@ def systemd(binary: Path) -> None:
             if word == "$ARGS":
                 command += [a for a in env["ARGS"].split() if not a.startswith("--web.listen-address")]
             else:
-                command.append(word.replace("%d", credentials))
+                command.append(word.replace("%d", credentials).replace("%S", credentials))
         check(f"{credentials}/{credential}" in " ".join(command), "ExecStart reads the credential LoadCredential names")
+        state_dirs = values.get("StateDirectory", [])
+        check(any(a.startswith(f"--status.state-file={credentials}/{d}/") for d in state_dirs for a in command),
+              "--status.state-file is in the unit's StateDirectory", str(state_dirs))
+        for d in state_dirs:
+            (Path(credentials) / d).mkdir()
         check_serves_from_simulator(binary, command, env, "the systemd ExecStart line", "/-/healthy", "/-/ready",
                                     "/metrics")
     check(True, "the unit's command line runs against the simulator and serves adobe_status_up 1")

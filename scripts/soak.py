@@ -47,7 +47,12 @@ Verdict (PASS: exit 0, FAIL: exit 1):
       first third by at most max(2 MiB, 10 %) (RSS) and 4 (fds);
   (d) upstream budget: no 5 s window held more Status API requests than --status.max-requests
       (the lower bound from the polls' timing), and the upper bound stays within Adobe's 50;
-  (e) the exporter stayed alive and logged no panic.
+  (e) the exporter stayed alive and logged no panic;
+  (f) restarts during outages (after the windows, scrapers stopped; 2 with --short, else 5): the
+      Status API set to answer 503, the exporter (which runs with --status.state-file) killed
+      with SIGKILL and started again; the first /metrics of the new process serves every
+      incident the old one served before the kill, with adobe_status_up 0; then the fault is
+      cleared and adobe_status_up returns to 1.
 """
 
 from __future__ import annotations
@@ -310,6 +315,8 @@ class Soak:
         self.t0 = 0.0
         self.wall0 = 0.0
         self.end = 0.0
+        self.restarts: list[dict] = []
+        self.restart_problem: str | None = None
 
     def now(self) -> float:
         return time.monotonic() - self.t0
@@ -323,11 +330,12 @@ class Soak:
         adobe = self.procs.start("adobe", demo_command(self.binary, sim_port, sim_web))
         wait_for(self.sim + "/__sim/stats", "the simulator (adobe)", adobe)
         self.write_secret(self.secret)
-        self.exporter = self.procs.start("exporter", [
+        self.exporter_argv = [
             str(self.binary), f"--web.listen-address=127.0.0.1:{web}", f"--adobe.client-id={DEMO_CLIENT_ID}",
             f"--adobe.client-secret-file={self.secret_file}", *upstream_flags(self.sim),
             f"--status.min-interval={MIN_INTERVAL:g}s", f"--status.timeout={TIMEOUT:g}s",
-            f"--status.max-requests={MAX_REQUESTS}"])
+            f"--status.max-requests={MAX_REQUESTS}", f"--status.state-file={self.out / 'exporter.state'}"]
+        self.exporter = self.procs.start("exporter", self.exporter_argv)
         wait_for(self.base + "/-/ready", "the exporter under test", self.exporter)
 
     def write_secret(self, secret: str) -> None:
@@ -601,7 +609,49 @@ class Soak:
             for t in threads:
                 t.join(timeout=SCRAPE_CLIENT_TIMEOUT + 5)
             self.exit_codes = {name: proc.poll() for name, (proc, _) in self.procs.procs.items()}
+            if self.fatal is None:
+                try:
+                    self.restart_drill(2 if self.short else 5)
+                except (CheckFailed, OSError, http.client.HTTPException, ValueError) as e:
+                    self.restart_problem = f"{type(e).__name__}: {e}"
             self.procs.stop_all()
+
+    # ------------------------------------------------------------------ restarts in outages
+
+    def incidents(self) -> tuple[set[tuple[str, str]], float | None]:
+        """The (incident_id, product_id) pairs and adobe_status_up of one /metrics scrape."""
+        text = request(self.base + "/metrics", timeout=SCRAPE_CLIENT_TIMEOUT).body.decode()
+        pairs = set(re.findall(r'^adobe_status_incident_info\{[^}]*incident_id="([^"]*)",product_id="([^"]*)"',
+                               text, re.M))
+        return pairs, sample_value(text, "adobe_status_up")
+
+    def restart_drill(self, rounds: int) -> None:
+        """(f): kill -9 and start again while the Status API answers 503, `rounds` times."""
+        name = "exporter"
+        for i in range(1, rounds + 1):
+            self.control("faults", {"api": "*", "fault": "status", "code": 503})
+            time.sleep(MIN_INTERVAL + 0.5)  # a refresh fails; a write of the last success is done
+            before, _ = self.incidents()
+            process, log = self.procs.procs.pop(name)
+            process.kill()
+            process.wait()
+            log.close()
+            name = f"exporter-restart-{i}"
+            started = time.monotonic()
+            process = self.procs.start(name, self.exporter_argv)
+            wait_for(self.base + "/-/healthy", f"restart {i}", process, interval=0.02)
+            listening = time.monotonic() - started
+            after, up = self.incidents()
+            self.control("faults", method="DELETE")
+            deadline = time.monotonic() + MIN_INTERVAL + TIMEOUT + REFRESH_ALLOWANCE + 5
+            while self.incidents()[1] != 1.0:
+                if time.monotonic() > deadline:
+                    raise CheckFailed(f"restart {i}: adobe_status_up did not return to 1")
+                time.sleep(0.2)
+            self.restarts.append({"before": len(before), "after": len(after), "lost": sorted(before - after),
+                                  "up": up, "listening_ms": round(listening * 1000)})
+            print(f"  restart {i}: {len(before)} incidents before the kill, {len(after)} after "
+                  f"(up {up:g}), listening after {listening * 1000:.0f} ms", flush=True)
 
 
 # ---------------------------------------------------------------------------------- analysis
@@ -726,6 +776,15 @@ class Report:
                    (s.fatal or "both processes ran to the end") + f"; exporter log: {panics} panics, "
                    f"{levels['error']} error and {levels['warn']} warn lines")
 
+        # (f) restarts during outages
+        r = s.restarts
+        lost = [x for x in r if x["lost"] or x["up"] != 0.0]
+        self.check("f", s.restart_problem is None and bool(r) and not lost and all(x["before"] for x in r),
+                   f"{len(r)} restarts with the Status API answering 503: "
+                   + ", ".join(f"{x['before']}→{x['after']} incidents (up {x['up']:g})" for x in r)
+                   + (f"; lost: {lost[0]['lost']}" if lost else "")
+                   + (f"; {s.restart_problem}" if s.restart_problem else ""))
+
         self.figures = self.figures_table(metrics, codes, latencies, by_variant, usable, first, last,
                                           lower, upper)
         return all(ok for _, ok, _ in self.checks)
@@ -806,7 +865,7 @@ class Report:
                        f"{'ok' if w.ok else 'FAIL: ' + w.problem} |")
         out += ["", "Verdict:", ""]
         names = {"a": "scrapes", "b": "recovery", "c": "footprint flat", "d": "upstream budget",
-                 "e": "alive, no panic"}
+                 "e": "alive, no panic", "f": "restarts during outages"}
         out += [f"- ({k}) {names[k]}: **{'PASS' if ok else 'FAIL'}** — {text}" for k, ok, text in self.checks]
         out += ["", f"**{'PASS' if verdict else 'FAIL'}**", ""]
         return "\n".join(out)

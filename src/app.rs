@@ -15,6 +15,7 @@ use crate::rate_limit::RequestBudget;
 use crate::refresh::{Intervals, Refresher};
 use crate::server::{self, App};
 use crate::snapshot::Watch;
+use crate::state::{self, StateOptions};
 use crate::status_api::{StatusClient, StatusClientParts};
 
 /// Build the refresh gate and its clients for the given upstream URLs.
@@ -101,6 +102,22 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::FAILURE
         });
+    }
+
+    // The last good data of the previous run, before the server listens: the first scrape
+    // already has it (with adobe_status_up 0 until Adobe answers).
+    if let Some(path) = &config.state_file {
+        let options = StateOptions {
+            path: path.clone(),
+            scope: config.state_scope(),
+            watch: Watch::only(config.product_ids.iter().cloned()),
+            max_body: config.max_response_size,
+        };
+        let (restored, writer) = state::open(options, Arc::clone(&metrics)).await;
+        if let Some(restored) = restored {
+            refresher.restore(restored);
+        }
+        refresher.persist_to(writer);
     }
 
     let addr = config.listen_socket_addr()?;

@@ -24,6 +24,7 @@ pub mod rate_limit;
 pub mod refresh;
 pub mod server;
 pub mod snapshot;
+pub mod state;
 pub mod status_api;
 pub mod status_page;
 pub mod timestamp;

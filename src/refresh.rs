@@ -10,7 +10,7 @@
 //!   older than `--status.registry-interval`, each part keeping its last good copy.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
@@ -24,6 +24,7 @@ use crate::pipeline::{self, BodyError, Derived};
 use crate::snapshot::{
     self, primary_language, resolve_locale, LocaleEntry, Registry, RegistryParts, Snapshot, Watch,
 };
+use crate::state::{Restored, StateWriter};
 use crate::status_api::{FetchError, StatusClient};
 use crate::status_page::AdobePart;
 use crate::timestamp::{unix_now, unix_seconds};
@@ -47,6 +48,9 @@ struct Published {
     last_success: Option<(Instant, SystemTime)>,
     registry_success: Option<SystemTime>,
     last_attempt_ok: bool,
+    /// A refresh from Adobe has succeeded since start (data restored from the state file
+    /// alone does not make the exporter ready).
+    live: bool,
     /// Why and when the last failed refresh failed.
     last_failure: Option<(FailureReason, SystemTime)>,
 }
@@ -166,6 +170,8 @@ pub struct Refresher {
     gate: Mutex<GateState>,
     published: RwLock<Published>,
     registry: tokio::sync::Mutex<RegistryCache>,
+    /// `--status.state-file`: where good answers go to survive a restart.
+    state: OnceLock<StateWriter>,
 }
 
 /// Why one refresh published nothing new.
@@ -225,6 +231,7 @@ impl Refresher {
             gate: Mutex::new(GateState::default()),
             published: RwLock::new(Published::default()),
             registry: tokio::sync::Mutex::new(RegistryCache::default()),
+            state: OnceLock::new(),
         })
     }
 
@@ -232,9 +239,42 @@ impl Refresher {
         &self.client
     }
 
-    /// Has any refresh ever succeeded? (readiness)
+    /// Has a refresh from Adobe succeeded since start? (readiness; data from the state file
+    /// is served, but does not count)
     pub fn has_data(&self) -> bool {
-        self.read().snapshot.is_some()
+        self.read().live
+    }
+
+    /// Hand the bodies of every good refresh to `writer` from now on.
+    pub fn persist_to(&self, writer: StateWriter) {
+        let _ = self.state.set(writer);
+    }
+
+    /// Serve data read from the state file until a refresh succeeds: its series and page, its
+    /// registry as each part's last good copy, and its true age (`up` stays 0: no refresh
+    /// has succeeded yet). Called at start, before the server listens.
+    pub fn restore(&self, restored: Restored) {
+        let Restored {
+            registry,
+            derived,
+            last_success,
+            registry_success,
+        } = restored;
+        if let Ok(mut cache) = self.registry.try_lock() {
+            cache.derived = Arc::new(registry);
+        }
+        let mut published = self.write();
+        if published.live {
+            return;
+        }
+        let age = SystemTime::now()
+            .duration_since(last_success)
+            .unwrap_or_default();
+        let at = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
+        published.snapshot = Some(Arc::new(derived.encoded));
+        published.page = Some(Arc::new(derived.page));
+        published.last_success = Some((at, last_success));
+        published.registry_success = registry_success;
     }
 
     /// Start a refresh now unless one is running or the last attempt is too recent.
@@ -370,6 +410,7 @@ impl Refresher {
     /// Public for `--check`, which runs it once without the gate.
     pub async fn refresh_events(&self) -> Result<RefreshReport, RefreshError> {
         let started = Instant::now();
+        let writer = self.state.get().cloned();
         let (registry, events, scheduled) = tokio::join!(
             self.refresh_registry(false),
             self.client.fetch(Api::Events),
@@ -387,11 +428,20 @@ impl Refresher {
             }
         };
         // Parsed off the async workers too (megabytes of JSON at 100×); the bodies are dropped
-        // as soon as they are parsed, before anything is derived.
-        let feeds =
-            tokio::task::spawn_blocking(move || pipeline::parse_events(&events, &scheduled))
-                .await
-                .map_err(|err| RefreshError::Derive(err.to_string()))??;
+        // as soon as they are parsed (and, with a state file, deflated), before anything is
+        // derived.
+        let (feeds, kept) = tokio::task::spawn_blocking(move || {
+            let feeds = pipeline::parse_events(&events, &scheduled)?;
+            let kept = writer.map(|writer| {
+                (
+                    writer.body_for(Api::Events, &events),
+                    writer.body_for(Api::Scheduled, &scheduled),
+                )
+            });
+            Ok::<_, BodyError>((feeds, kept))
+        })
+        .await
+        .map_err(|err| RefreshError::Derive(err.to_string()))??;
         let now = unix_now();
         if snapshot::has_unknown_title_tokens(&registry, &feeds.events, &feeds.scheduled, now) {
             let (refreshed, errors) = self.refresh_registry(true).await;
@@ -421,15 +471,20 @@ impl Refresher {
         }
         let summary = encoded.summary();
         let page_bytes = page.len();
+        let succeeded_at = SystemTime::now();
         let recovered = {
             let mut published = self.write();
             let recovered = !published.last_attempt_ok;
             published.snapshot = Some(Arc::new(encoded));
             published.page = Some(Arc::new(page));
-            published.last_success = Some((Instant::now(), SystemTime::now()));
+            published.last_success = Some((Instant::now(), succeeded_at));
             published.last_attempt_ok = true;
+            published.live = true;
             recovered
         };
+        if let (Some(writer), Some((events, scheduled))) = (self.state.get(), kept) {
+            writer.published(events, scheduled, succeeded_at);
+        }
         // Info on the first success and on recovery; routine refreshes only at debug.
         let duration_ms = started.elapsed().as_millis() as u64;
         macro_rules! refreshed {
@@ -504,10 +559,13 @@ impl Refresher {
                 cache.times.entry(api).or_default().tried_at = Some(now);
                 // A part is replaced only when its answer parses; the others keep their last
                 // good copy.
-                match answer
-                    .map_err(|e| e.to_string())
-                    .and_then(|body| parse_part(api, &body, locales.for_api(api)))
-                {
+                match answer.map_err(|e| e.to_string()).and_then(|body| {
+                    let fresh = parse_part(api, &body, locales.for_api(api))?;
+                    if let Some(writer) = self.state.get() {
+                        writer.keep_part(api, &body, SystemTime::now());
+                    }
+                    Ok(fresh)
+                }) {
                     Ok(fresh) => {
                         cache.derived = Arc::new(cache.derived.updated(&fresh));
                         cache.times.entry(api).or_default().fetched_at = Some(Instant::now());

@@ -54,7 +54,9 @@ impl Api {
             Api::Products => "products",
             Api::Regions => "regions",
             Api::Locales => "locales",
-            Api::Messages | Api::FallbackMessages => "messages",
+            Api::Messages => "messages",
+            // Its own label: the state file keeps the two answers apart by it.
+            Api::FallbackMessages => "fallback_messages",
         }
     }
 }

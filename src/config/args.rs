@@ -164,6 +164,10 @@ pub(super) struct Args {
     #[arg(long = "status.max-response-size", default_value = "32MiB", value_parser = parse_size, value_name = "SIZE")]
     pub(super) max_response_size: usize,
 
+    /// Keep the last good Adobe data in this file and serve it after a restart until Adobe answers (off by default)
+    #[arg(long = "status.state-file", value_name = "PATH")]
+    pub(super) state_file: Option<PathBuf>,
+
     /// Log level
     #[arg(long = "log.level", default_value = "info", value_name = "LEVEL")]
     pub(super) log_level: LogLevel,

@@ -109,6 +109,8 @@ pub struct Config {
     pub timeout: Duration,
     pub max_requests: u32,
     pub max_response_size: usize,
+    /// `--status.state-file`: where the last good upstream answers are kept across restarts.
+    pub state_file: Option<PathBuf>,
     pub log_level: LogLevel,
     pub log_format: LogFormat,
     pub mode: Mode,
@@ -155,6 +157,43 @@ impl Config {
         args.validate(&env).map(|c| Command::Run(Box::new(c)))
     }
 
+    /// The state file's scope fingerprint: what the stored answers were fetched for. A file
+    /// whose fingerprint differs is not served (it would show another scope's incidents).
+    /// Every flag that changes which answers are asked for or what is derived from them belongs
+    /// here: the upstream, the watched product ids (the events query filters on them), the
+    /// region and environment scope and the locale (the messages are asked in it). Changing
+    /// the fingerprint only makes an existing file unused once.
+    pub fn state_scope(&self) -> String {
+        let upstream = match self.mode {
+            // The simulator listens on a new port every start: "demo" is the same upstream.
+            Mode::Demo {
+                scenario, scale, ..
+            } => format!("demo({scenario:?},scale={scale})").to_ascii_lowercase(),
+            Mode::Live => self.status_url.to_string(),
+        };
+        // Sorted (and, for the names matched case-insensitively, lower-cased), so the order
+        // of the flags is not a different scope.
+        let list = |values: &[String], lower: bool| {
+            let mut values: Vec<String> = values
+                .iter()
+                .map(|v| if lower { v.to_lowercase() } else { v.clone() })
+                .collect();
+            values.sort_unstable();
+            if values.is_empty() {
+                "*".to_owned()
+            } else {
+                values.join(",")
+            }
+        };
+        format!(
+            "upstream={upstream};product-ids={};regions={};environments={};locale={}",
+            list(&self.product_ids, false),
+            list(&self.regions, true),
+            list(&self.environments, true),
+            self.locale.to_lowercase()
+        )
+    }
+
     /// The address to bind, resolved (":port" means every IPv4 interface).
     pub fn listen_socket_addr(&self) -> Result<SocketAddr, ConfigError> {
         resolve_listen(&self.listen_address)
@@ -179,6 +218,7 @@ impl Args {
         let environments = scope_names("--adobe.environment", &self.environments)?;
         let locale = locale(&self.locale)?;
         self.check_limits()?;
+        self.check_state_file()?;
         let (credentials, mode) = self.credentials_and_mode(env, &mut warnings)?;
         Ok(Config {
             listen_address: self.listen_address,
@@ -199,12 +239,34 @@ impl Args {
             timeout: self.timeout,
             max_requests: self.max_requests,
             max_response_size: self.max_response_size,
+            state_file: self.state_file,
             log_level: self.log_level,
             log_format: self.log_format,
             mode,
             check: self.check,
             warnings,
         })
+    }
+
+    /// `--status.state-file` is written over: never one of the files the exporter reads its
+    /// configuration or secret from. Whether it can be read or written is not checked here: a
+    /// bad state file never stops the exporter (it warns at start instead).
+    fn check_state_file(&self) -> Result<(), ConfigError> {
+        let Some(path) = &self.state_file else {
+            return Ok(());
+        };
+        let dir_like = path.as_os_str().to_string_lossy().ends_with('/');
+        if path.as_os_str().is_empty() || path.file_name().is_none() || dir_like {
+            return Err(invalid("--status.state-file", "must be a file path"));
+        }
+        let read = [&self.client_secret_file, &self.web_config_file];
+        if read.into_iter().flatten().any(|other| other == path) {
+            return Err(invalid(
+                "--status.state-file",
+                "must not be the client secret file or the web config file (it is written over)",
+            ));
+        }
+        Ok(())
     }
 
     /// Intervals, timeouts and sizes within their sensible ranges.

@@ -234,3 +234,59 @@ fn demo_flags_need_demo_and_say_so_on_one_line() {
     assert!(!message.contains('\n'), "{message}");
     assert!(parse(&["--demo", "--demo.scale", "2"], None).is_ok());
 }
+
+#[test]
+fn the_state_scope_follows_the_watched_ids_and_the_upstream_not_their_order() {
+    let scope = |args: &[&str]| parse(args, Some("s")).unwrap().state_scope();
+    let base = ["--adobe.client-id", "abc"];
+    let both = scope(&[&base[..], &["--adobe.product-id=b,a"]].concat());
+    assert_eq!(
+        both,
+        scope(&[&base[..], &["--adobe.product-id=a", "--adobe.product-id=b"]].concat())
+    );
+    assert_eq!(
+        both,
+        "upstream=https://status.adobe.io/;product-ids=a,b;regions=*;environments=*;locale=en"
+    );
+    assert_ne!(
+        both,
+        scope(&[&base[..], &["--adobe.product-id=a"]].concat())
+    );
+    assert_ne!(scope(&base), scope(&["--demo"]));
+    assert_ne!(
+        scope(&base),
+        scope(&[&base[..], &["--adobe.status-url=https://proxy.internal"]].concat())
+    );
+    // The region/environment scope and the locale are part of it; their order and case not.
+    let emea = scope(&[&base[..], &["--adobe.region=EMEA", "--adobe.region=APAC"]].concat());
+    assert_ne!(emea, scope(&base));
+    assert_eq!(
+        emea,
+        scope(&[&base[..], &["--adobe.region=apac", "--adobe.region=emea"]].concat())
+    );
+    assert_ne!(
+        scope(&base),
+        scope(&[&base[..], &["--adobe.environment=Prod EU"]].concat())
+    );
+    assert_ne!(scope(&base), scope(&[&base[..], &["--adobe.locale=fr"]].concat()));
+}
+
+#[test]
+fn the_state_file_is_optional_and_never_a_file_the_exporter_reads() {
+    assert_eq!(parse(&["--demo"], None).unwrap().state_file, None);
+    let c = parse(&["--demo", "--status.state-file=/var/lib/x/state"], None).unwrap();
+    assert_eq!(c.state_file, Some(PathBuf::from("/var/lib/x/state")));
+    let err = error(
+        &[
+            "--adobe.client-id",
+            "abc",
+            "--adobe.client-secret-file=/run/secret",
+            "--status.state-file=/run/secret",
+        ],
+        None,
+    );
+    assert!(err.starts_with("--status.state-file: "), "{err}");
+    assert!(error(&["--demo", "--status.state-file="], None).contains("--status.state-file"));
+    let dir = error(&["--demo", "--status.state-file=/var/lib/x/"], None);
+    assert_eq!(dir, "--status.state-file: must be a file path");
+}

@@ -49,6 +49,7 @@ pub struct ExporterMetrics {
     /// All upstream requests, for the status page (the family has no total).
     requests_total: Counter,
     refresh_failures: Family<ReasonLabels, Counter>,
+    state_write_failures: Counter,
     /// f64 bits of the cached token's expiry (Unix seconds); 0 = no token yet.
     token_expiry: AtomicU64,
     /// Bumped after every change above: scrapes reuse their encoded pieces while it stays put.
@@ -70,6 +71,7 @@ impl ExporterMetrics {
             Family::new_with_constructor(|| Histogram::new(DURATION_BUCKETS));
         let throttled = Counter::default();
         let refresh_failures = Family::<ReasonLabels, Counter>::default();
+        let state_write_failures = Counter::default();
         // Every reason exists from the start, so rate() and increase() see the first failure.
         for reason in FailureReason::ALL {
             drop(refresh_failures.get_or_create(&ReasonLabels {
@@ -98,6 +100,11 @@ impl ExporterMetrics {
             refresh_failures.clone(),
         );
         registry.register(
+            "state_write_failures",
+            "Failed writes of the --status.state-file (disk full, read-only, permissions)",
+            state_write_failures.clone(),
+        );
+        registry.register(
             "exporter_build",
             "Build information of adobe_status_exporter",
             Info::new(vec![
@@ -119,6 +126,7 @@ impl ExporterMetrics {
             throttled,
             requests_total: Counter::default(),
             refresh_failures,
+            state_write_failures,
             token_expiry: AtomicU64::new(0),
             generation: AtomicU64::new(0),
             scrape_cache: ScrapeCache::default(),
@@ -151,6 +159,16 @@ impl ExporterMetrics {
             })
             .inc();
         self.changed();
+    }
+
+    pub fn state_write_failed(&self) {
+        self.state_write_failures.inc();
+        self.changed();
+    }
+
+    /// Failed writes of the state file so far.
+    pub fn state_write_failures(&self) -> u64 {
+        self.state_write_failures.get()
     }
 
     pub fn set_token_expiry(&self, unix_seconds: f64) {
