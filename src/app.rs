@@ -12,11 +12,19 @@ use crate::config::{Config, DemoScenario, Mode, DEMO_CLIENT_ID, DEMO_CLIENT_SECR
 use crate::ims::TokenCache;
 use crate::metrics::ExporterMetrics;
 use crate::rate_limit::RequestBudget;
-use crate::refresh::{Intervals, Refresher};
+use crate::refresh::{unlisted_locale, Intervals, Refresher};
 use crate::server::{self, App};
 use crate::snapshot::Watch;
 use crate::state::{self, StateOptions};
 use crate::status_api::{StatusClient, StatusClientParts};
+
+/// What the configuration watches: products, the region/environment scope, the history window.
+fn watch(config: &Config) -> Watch {
+    Watch::only(config.product_ids.iter().cloned())
+        .regions(config.regions.clone())
+        .environments(config.environments.clone())
+        .history(config.history.as_secs())
+}
 
 /// Build the refresh gate and its clients for the given upstream URLs.
 pub fn build_refresher(
@@ -48,13 +56,9 @@ pub fn build_refresher(
         // Token and events run one after the other, each bounded by the request timeout.
         refresh_timeout: config.timeout * 2,
     };
-    let watch = Watch::only(config.product_ids.iter().cloned())
-        .regions(config.regions.clone())
-        .environments(config.environments.clone())
-        .history(config.history.as_secs());
     Ok(Refresher::new(
         client,
-        watch,
+        watch(config),
         config.locale.clone(),
         intervals,
         Arc::clone(metrics),
@@ -110,11 +114,20 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         let options = StateOptions {
             path: path.clone(),
             scope: config.state_scope(),
-            watch: Watch::only(config.product_ids.iter().cloned()),
+            watch: watch(&config),
             max_body: config.max_response_size,
         };
         let (restored, writer) = state::open(options, Arc::clone(&metrics)).await;
         if let Some(restored) = restored {
+            // Adobe's registry is known before listening: a region, environment or locale it
+            // does not list is refused now, as a bad flag is (without the file it can only be
+            // warned about at the first registry refresh).
+            let mut problems = watch(&config).unknown_scope_names(&restored.registry);
+            problems.extend(unlisted_locale(&config.locale, &restored.registry));
+            if let Some(problem) = problems.first() {
+                eprintln!("adobe_status_exporter: {problem}");
+                return Ok(ExitCode::from(2));
+            }
             refresher.restore(restored);
         }
         refresher.persist_to(writer);

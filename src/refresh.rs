@@ -144,6 +144,23 @@ impl MessageLocales {
     }
 }
 
+/// The line about a `--adobe.locale` that the registry's `/locales` does not list, with the
+/// listed ones; `None` when it is listed or the locales are not known yet.
+pub fn unlisted_locale(locale: &str, registry: &Registry) -> Option<String> {
+    let known = registry.locales();
+    if known.is_empty() || !MessageLocales::resolve(locale, known).unlisted {
+        return None;
+    }
+    let list: Vec<String> = known
+        .iter()
+        .map(|l| format!("{} ({})", l.code, l.language))
+        .collect();
+    Some(format!(
+        "--adobe.locale {locale:?} is not a locale Adobe lists (known: {})",
+        list.join(", ")
+    ))
+}
+
 /// Warnings about the flags that name Adobe's registry (`--adobe.locale`, `--adobe.region`,
 /// `--adobe.environment`), each given once: when the part it needs first loads.
 #[derive(Debug, Default)]
@@ -589,17 +606,8 @@ impl Refresher {
         let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
         if !checks.locale && !registry.locales().is_empty() {
             checks.locale = true;
-            if MessageLocales::resolve(&self.locale, registry.locales()).unlisted {
-                let known: Vec<String> = registry
-                    .locales()
-                    .iter()
-                    .map(|l| format!("{} ({})", l.code, l.language))
-                    .collect();
-                warn!(
-                    "--adobe.locale {:?} is not a locale Adobe lists (known: {}); showing Adobe's texts in English",
-                    self.locale,
-                    known.join(", ")
-                );
+            if let Some(problem) = unlisted_locale(&self.locale, registry) {
+                warn!("{problem}; showing Adobe's texts in English");
             }
         }
         let regions_due = !checks.regions && registry.has_regions();
@@ -610,7 +618,7 @@ impl Refresher {
             for problem in self.watch.unknown_scope_names(registry) {
                 let about_regions = problem.starts_with("--adobe.region ");
                 if (about_regions && regions_due) || (!about_regions && environments_due) {
-                    warn!("{problem}");
+                    warn!("{problem}; only events that name none pass it");
                 }
             }
         }

@@ -269,15 +269,25 @@ async fn titles_follow_the_locale_with_english_fallback_even_when_english_is_en_
             title(b, &translated).is_some_and(|t| !t.is_empty())
         })
         .await;
-    assert_eq!(title(&body, &translated).as_deref(), Some("Les exports échouent"));
-    assert_eq!(title(&body, &english_only).as_deref(), Some("Login is slow"));
+    assert_eq!(
+        title(&body, &translated).as_deref(),
+        Some("Les exports échouent")
+    );
+    assert_eq!(
+        title(&body, &english_only).as_deref(),
+        Some("Login is slow")
+    );
     let body = english
         .scrape_until("English titles", |b| {
             title(b, &translated).is_some_and(|t| !t.is_empty())
         })
         .await;
     assert_eq!(title(&body, &translated).as_deref(), Some("Exports fail"));
-    assert!(!english.logs().contains("not a locale Adobe lists"), "{}", english.logs());
+    assert!(
+        !english.logs().contains("not a locale Adobe lists"),
+        "{}",
+        english.logs()
+    );
 }
 
 fn recent(body: &str, metric: &str, product: &str, severity: &str) -> f64 {
@@ -296,7 +306,10 @@ async fn history_gauges_are_what_a_person_counts_from_the_incidents() {
     let control = sim.control();
     let now = unix_now();
     // Two Major incidents on Analytics ten days ago, overlapping by an hour: 2 incidents, 3 h.
-    for (start, end) in [(10 * DAY, 10 * DAY - 2 * HOUR), (10 * DAY - HOUR, 10 * DAY - 3 * HOUR)] {
+    for (start, end) in [
+        (10 * DAY, 10 * DAY - 2 * HOUR),
+        (10 * DAY - HOUR, 10 * DAY - 3 * HOUR),
+    ] {
         let id = control.open_incident(IncidentSpec {
             started: Some(now - start),
             ..incident(&[ANALYTICS], "Major", "Reports fail", &["EMEA"])
@@ -325,10 +338,15 @@ async fn history_gauges_are_what_a_person_counts_from_the_incidents() {
     let exporter = Exporter::against(&sim, &["--adobe.region", "EMEA"]);
     exporter.ready().await;
     let body = exporter
-        .scrape_until("the history", |b| b.contains("adobe_status_product_recent_incidents{"))
+        .scrape_until("the history", |b| {
+            b.contains("adobe_status_product_recent_incidents{")
+        })
         .await;
     assert_eq!(recent(&body, "incidents", ANALYTICS, "major"), 2.0);
-    assert_eq!(recent(&body, "impact_seconds", ANALYTICS, "major"), 3.0 * 3600.0);
+    assert_eq!(
+        recent(&body, "impact_seconds", ANALYTICS, "major"),
+        3.0 * 3600.0
+    );
     assert_eq!(recent(&body, "incidents", ANALYTICS, "minor"), 0.0);
     let minor = recent(&body, "impact_seconds", ANALYTICS, "minor");
     // The window ends at the exporter's refresh, seconds after `now`.
@@ -336,7 +354,11 @@ async fn history_gauges_are_what_a_person_counts_from_the_incidents() {
     assert_eq!(recent(&body, "incidents", AEM, "potential"), 1.0);
     let open = recent(&body, "impact_seconds", AEM, "potential");
     assert!((7200.0..7300.0).contains(&open), "{open}");
-    assert_eq!(recent(&body, "incidents", "503491", "major"), 0.0, "zero-filled");
+    assert_eq!(
+        recent(&body, "incidents", "503491", "major"),
+        0.0,
+        "zero-filled"
+    );
 
     let page = reqwest::get(exporter.url("/"))
         .await
@@ -345,7 +367,10 @@ async fn history_gauges_are_what_a_person_counts_from_the_incidents() {
         .await
         .unwrap();
     assert!(page.contains("Resolved in the last 30 days"), "{page}");
-    assert!(page.contains("Reports fail") && !page.contains("Sydney"), "{page}");
+    assert!(
+        page.contains("Reports fail") && !page.contains("Sydney"),
+        "{page}"
+    );
 }
 
 /// Epoch seconds of one of the simulator's timestamp strings (RFC 3339, zone-less ISO, or
@@ -368,7 +393,10 @@ async fn over_the_live_months_history_the_counts_match_the_events_body() {
     let sim = simulator(Scenario::Live).await;
     let exporter = Exporter::against(
         &sim,
-        &["--status.min-interval=60s", "--status.registry-interval=60s"],
+        &[
+            "--status.min-interval=60s",
+            "--status.registry-interval=60s",
+        ],
     );
     exporter.ready().await;
     let body = exporter.scrape().await;
@@ -394,14 +422,18 @@ async fn over_the_live_months_history_the_counts_match_the_events_body() {
             }
         }
     }
-    assert!(!near_the_edge, "an incident starts at the window's edge: pick another seed");
+    assert!(
+        !near_the_edge,
+        "an incident starts at the window's edge: pick another seed"
+    );
     assert!(
         expected.values().sum::<u32>() >= 10,
         "a month of history: {expected:?}"
     );
     let mut seen = 0;
     for line in body.lines() {
-        let Some(rest) = line.strip_prefix("adobe_status_product_recent_incidents{product_id=\"") else {
+        let Some(rest) = line.strip_prefix("adobe_status_product_recent_incidents{product_id=\"")
+        else {
             continue;
         };
         let (product, rest) = rest.split_once('"').unwrap();
@@ -419,4 +451,69 @@ async fn over_the_live_months_history_the_counts_match_the_events_body() {
         seen += 1;
     }
     assert!(seen >= 6 * 66, "every product × severity: {seen}");
+}
+
+#[tokio::test]
+async fn with_the_registry_restored_at_start_an_unlisted_region_is_refused() {
+    let sim = simulator(Scenario::Empty).await;
+    let dir = std::env::temp_dir().join(format!("ase-e2e-impact-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state");
+    let flags = [
+        format!("--status.state-file={}", state.display()),
+        "--adobe.region=APJ".into(),
+    ];
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+
+    // First start: the registry is not known yet, so a warning; the file then holds it.
+    let mut first = Exporter::against(&sim, &flags);
+    first.ready().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !state.exists() {
+        assert!(std::time::Instant::now() < deadline, "no state file");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        first.logs().contains("is not a region Adobe lists"),
+        "{}",
+        first.logs()
+    );
+    first.terminate();
+
+    // Second start: the registry is read back before listening, so the flag is refused.
+    let mut child = std::process::Command::new(common::BIN)
+        .args([
+            "--adobe.client-id",
+            CLIENT_ID,
+            &format!("--adobe.ims-url={}", sim.ims_url()),
+            &format!("--adobe.status-url={}", sim.status_url()),
+            &format!("--web.listen-address=127.0.0.1:{}", common::free_port()),
+        ])
+        .args(&flags)
+        .env("ADOBE_CLIENT_SECRET", SECRET)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the exporter started with an unlisted region");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    let refusal: Vec<&str> = stderr.lines().filter(|l| l.contains("APJ")).collect();
+    assert_eq!(refusal.len(), 1, "{stderr}");
+    assert!(
+        refusal[0].contains(r#"--adobe.region "APJ" is not a region Adobe lists (known: APAC (Asia Pacific), Americas"#),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

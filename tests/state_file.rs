@@ -14,7 +14,7 @@ use adobe_status_exporter::state::format::{self, StateFile};
 use adobe_status_sim::{Fault, IncidentSpec, Scenario, SimulatorHandle};
 use common::{simulator, value, Exporter, SECRET};
 
-const ANALYTICS: &str = "503462";
+const ANALYTICS: &str = "503467";
 const STATUS_APIS: [&str; 6] = [
     "events",
     "scheduled",
@@ -40,8 +40,7 @@ fn major_on_analytics(sim: &SimulatorHandle) {
         product_ids: vec![ANALYTICS.into()],
         severity: "Major".into(),
         title: "Reports fail to load".into(),
-        regions: vec![],
-        service_ids: vec![],
+        ..IncidentSpec::default()
     });
 }
 

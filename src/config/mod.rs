@@ -159,10 +159,11 @@ impl Config {
 
     /// The state file's scope fingerprint: what the stored answers were fetched for. A file
     /// whose fingerprint differs is not served (it would show another scope's incidents).
-    /// Every flag that changes which answers are asked for or what is derived from them belongs
-    /// here: the upstream, the watched product ids (the events query filters on them), the
-    /// region and environment scope and the locale (the messages are asked in it). Changing
-    /// the fingerprint only makes an existing file unused once.
+    /// Every flag that changes which answers are asked for belongs here: the upstream, the
+    /// watched product ids (the events query filters on them) and the locale (the messages are
+    /// asked in it). The region and environment scope does not: it is applied to the answers
+    /// when they are derived, and a restored file is derived again under the current flags.
+    /// Changing the fingerprint only makes an existing file unused once.
     pub fn state_scope(&self) -> String {
         let upstream = match self.mode {
             // The simulator listens on a new port every start: "demo" is the same upstream.
@@ -171,25 +172,16 @@ impl Config {
             } => format!("demo({scenario:?},scale={scale})").to_ascii_lowercase(),
             Mode::Live => self.status_url.to_string(),
         };
-        // Sorted (and, for the names matched case-insensitively, lower-cased), so the order
-        // of the flags is not a different scope.
-        let list = |values: &[String], lower: bool| {
-            let mut values: Vec<String> = values
-                .iter()
-                .map(|v| if lower { v.to_lowercase() } else { v.clone() })
-                .collect();
-            values.sort_unstable();
-            if values.is_empty() {
-                "*".to_owned()
-            } else {
-                values.join(",")
-            }
+        // Sorted, so the order of the flags is not a different scope.
+        let mut ids: Vec<&str> = self.product_ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        let ids = if ids.is_empty() {
+            "*".to_owned()
+        } else {
+            ids.join(",")
         };
         format!(
-            "upstream={upstream};product-ids={};regions={};environments={};locale={}",
-            list(&self.product_ids, false),
-            list(&self.regions, true),
-            list(&self.environments, true),
+            "upstream={upstream};product-ids={ids};locale={}",
             self.locale.to_lowercase()
         )
     }

@@ -223,7 +223,7 @@ impl Watch {
                         })
                         .collect();
                     problems.push(format!(
-                        "--adobe.region {raw:?} is not a region Adobe lists (known: {}); only events that name no region pass it",
+                        "--adobe.region {raw:?} is not a region Adobe lists (known: {})",
                         list.join(", ")
                     ));
                 }
@@ -252,7 +252,7 @@ impl Watch {
                 list.dedup();
                 for (raw, _) in unknown {
                     problems.push(format!(
-                        "--adobe.environment {raw:?} is not an environment Adobe lists (known: {}{more}); only events that name no environment pass it",
+                        "--adobe.environment {raw:?} is not an environment Adobe lists (known: {}{more})",
                         list.join(", ")
                     ));
                 }
