@@ -6,7 +6,7 @@
 mod common;
 
 use adobe_status_sim::{IncidentSpec, Scenario};
-use common::{simulator, value, Exporter, BIN, PROMETHEUS_ACCEPT, SECRET};
+use common::{incidents, simulator, value, Exporter, BIN, PROMETHEUS_ACCEPT, SECRET};
 
 fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
     IncidentSpec {
@@ -22,15 +22,6 @@ fn incident(products: &[&str], severity: &str, title: &str) -> IncidentSpec {
 const ANALYTICS: &str = "503467";
 const AEM: &str = "503470";
 const MARKETO: &str = "503491";
-
-fn incidents(body: &str, product: &str, severity: &str) -> Option<f64> {
-    value(
-        body,
-        &format!(
-            r#"adobe_status_product_incidents{{product_id="{product}",incident_severity="{severity}"}}"#
-        ),
-    )
-}
 
 #[tokio::test]
 async fn counts_per_product_and_severity_for_a_known_data_set() {
@@ -271,12 +262,7 @@ async fn demo_mode_serves_dozens_of_products_and_stops_cleanly() {
         .lines()
         .any(|l| l.starts_with("adobe_status_service_info{")));
     assert_eq!(value(&body, "adobe_status_up"), Some(1.0));
-    let page = reqwest::get(exporter.url("/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = exporter.page().await;
     assert!(page.contains(r#"href="/metrics""#));
     assert_eq!(
         reqwest::get(exporter.url("/nope")).await.unwrap().status(),

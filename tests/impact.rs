@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use adobe_status_sim::{IncidentChange, IncidentSpec, Scenario, SimulatorHandle};
-use common::{simulator, value, Exporter, CLIENT_ID, SECRET};
+use common::{incidents, simulator, value, Exporter, CLIENT_ID, SECRET};
 use serde_json::Value;
 
 const ANALYTICS: &str = "503467";
@@ -70,15 +70,6 @@ async fn adobe_get(sim: &SimulatorHandle, path: &str) -> Value {
         .unwrap()
 }
 
-fn incidents(body: &str, product: &str, severity: &str) -> Option<f64> {
-    value(
-        body,
-        &format!(
-            r#"adobe_status_product_incidents{{product_id="{product}",incident_severity="{severity}"}}"#
-        ),
-    )
-}
-
 #[tokio::test]
 async fn an_emea_scope_sees_no_apac_only_incident_and_still_sees_one_that_names_no_region() {
     let sim = simulator(Scenario::Empty).await;
@@ -111,12 +102,7 @@ async fn an_emea_scope_sees_no_apac_only_incident_and_still_sees_one_that_names_
         Some(3.0)
     );
 
-    let page = reqwest::get(exporter.url("/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = exporter.page().await;
     assert!(page.contains("1 incident outside your scope"), "{page}");
     assert!(page.contains("London") && !page.contains("Sydney only"));
 
@@ -360,12 +346,7 @@ async fn history_gauges_are_what_a_person_counts_from_the_incidents() {
         "zero-filled"
     );
 
-    let page = reqwest::get(exporter.url("/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = exporter.page().await;
     assert!(page.contains("Resolved in the last 30 days"), "{page}");
     assert!(
         page.contains("Reports fail") && !page.contains("Sydney"),

@@ -501,32 +501,26 @@ def overview():
     def per_product_with_any(expr):
         return f"(\n{expr}\n) and on (product_id) (\n{had_any}\n)"
 
+    def month_stat(title, description, metric, sev, color, per_hour=False):
+        expr = f"sum(\n{recent(metric, sev)}\n)" + (" / 3600" if per_hour else "")
+        return coloured(stat_panel(title, description, [query(f"{expr} or vector(0)", instant=True)],
+                                   6, 4, "h" if per_hour else "none"), ("green", None), (color, 1))
+
     month = [
-        coloured(stat_panel(
-            "Major incidents (history window)",
-            "Adobe incidents rated Major that started within the exporter's --status.history window "
-            "(30 days by default) on the selected products, closed ones included, from Adobe's own "
-            "40-day record: an incident on two products counts twice.",
-            [query(f"sum(\n{recent('incidents', 'major')}\n) or vector(0)", instant=True)],
-            6, 4), ("green", None), ("red", 1)),
-        coloured(stat_panel(
-            "Minor incidents (history window)",
-            "Adobe incidents rated Minor that started within the --status.history window on the "
-            "selected products.",
-            [query(f"sum(\n{recent('incidents', 'minor')}\n) or vector(0)", instant=True)],
-            6, 4), ("green", None), ("orange", 1)),
-        coloured(stat_panel(
-            "Product-hours of Major impact (history window)",
-            "Hours of the --status.history window with a Major incident open, summed over the "
-            "selected products (overlapping incidents on one product count once).",
-            [query(f"sum(\n{recent('impact_seconds', 'major')}\n) / 3600 or vector(0)", instant=True)],
-            6, 4, "h"), ("green", None), ("red", 1)),
-        coloured(stat_panel(
-            "Product-hours of Minor impact (history window)",
-            "Hours of the --status.history window with a Minor incident open, summed over the "
-            "selected products.",
-            [query(f"sum(\n{recent('impact_seconds', 'minor')}\n) / 3600 or vector(0)", instant=True)],
-            6, 4, "h"), ("green", None), ("orange", 1)),
+        month_stat("Major incidents (history window)",
+                   "Adobe incidents rated Major that started within the exporter's --status.history window "
+                   "(30 days by default) on the selected products, closed ones included, from Adobe's own "
+                   "40-day record: an incident on two products counts twice.", "incidents", "major", "red"),
+        month_stat("Minor incidents (history window)",
+                   "Adobe incidents rated Minor that started within the --status.history window on the "
+                   "selected products.", "incidents", "minor", "orange"),
+        month_stat("Product-hours of Major impact (history window)",
+                   "Hours of the --status.history window with a Major incident open, summed over the "
+                   "selected products (overlapping incidents on one product count once).",
+                   "impact_seconds", "major", "red", per_hour=True),
+        month_stat("Product-hours of Minor impact (history window)",
+                   "Hours of the --status.history window with a Minor incident open, summed over the "
+                   "selected products.", "impact_seconds", "minor", "orange", per_hour=True),
         table_panel(
             "Incidents and impact per product (history window)",
             "For the vendor review: per selected product that had an incident within the "

@@ -9,7 +9,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Unit;
 
-use crate::snapshot::{MaintenanceState, Severity, Snapshot};
+use crate::snapshot::{MaintenanceState, ProductStatus, Severity, Snapshot};
 
 /// The Adobe data series of one snapshot.
 #[derive(Debug)]
@@ -58,6 +58,24 @@ where
     Ok(())
 }
 
+/// One sample per product × severity, every pair present (0 = none).
+fn per_product_and_severity<'a>(
+    s: &'a Snapshot,
+    value: impl Fn(&ProductStatus, Severity) -> i64 + Copy + 'a,
+) -> impl Iterator<Item = ([(&'static str, &'a str); 2], i64)> + 'a {
+    s.products.iter().flat_map(move |(id, p)| {
+        Severity::ALL.into_iter().map(move |sev| {
+            (
+                [
+                    ("product_id", id.as_str()),
+                    ("incident_severity", sev.label()),
+                ],
+                value(p, sev),
+            )
+        })
+    })
+}
+
 fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), fmt::Error> {
     let products = || s.products.iter();
     info_family(
@@ -78,17 +96,7 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
         "product_incidents",
         "Ongoing Adobe incidents per product and incident severity.",
         None,
-        products().flat_map(|(id, p)| {
-            Severity::ALL.into_iter().map(move |sev| {
-                (
-                    [
-                        ("product_id", id.as_str()),
-                        ("incident_severity", sev.label()),
-                    ],
-                    i64::from(p.incidents(sev)),
-                )
-            })
-        }),
+        per_product_and_severity(s, |p, sev| i64::from(p.incidents(sev))),
     )?;
     gauge_family(
         encoder,
@@ -145,35 +153,15 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
         "product_recent_incidents",
         "Adobe incidents per product and severity that started within --status.history.",
         None,
-        products().flat_map(|(id, p)| {
-            Severity::ALL.into_iter().map(move |sev| {
-                (
-                    [
-                        ("product_id", id.as_str()),
-                        ("incident_severity", sev.label()),
-                    ],
-                    i64::from(p.recent_incidents(sev)),
-                )
-            })
-        }),
+        per_product_and_severity(s, |p, sev| i64::from(p.recent_incidents(sev))),
     )?;
     gauge_family(
         encoder,
         "product_recent_impact",
         "Seconds of the --status.history window with at least one Adobe incident of that severity open on the product.",
         Some(&Unit::Seconds),
-        products().flat_map(|(id, p)| {
-            Severity::ALL.into_iter().map(move |sev| {
-                (
-                    [
-                        ("product_id", id.as_str()),
-                        ("incident_severity", sev.label()),
-                    ],
-                    // Whole seconds: the value is rounded when derived.
-                    p.recent_impact_seconds(sev) as i64,
-                )
-            })
-        }),
+        // Whole seconds: the value is rounded when derived.
+        per_product_and_severity(s, |p, sev| p.recent_impact_seconds(sev) as i64),
     )?;
     info_family(
         encoder,

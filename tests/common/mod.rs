@@ -159,6 +159,16 @@ impl Exporter {
         response
     }
 
+    /// The status page's HTML.
+    pub async fn page(&self) -> String {
+        reqwest::get(self.url("/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// GET the metrics the way Prometheus does (less the gzip).
     pub async fn scrape(&self) -> String {
         let response = self
@@ -219,6 +229,16 @@ impl Drop for Exporter {
             let _ = child.wait();
         }
     }
+}
+
+/// `adobe_status_product_incidents` of one product and severity.
+pub fn incidents(body: &str, product: &str, severity: &str) -> Option<f64> {
+    value(
+        body,
+        &format!(
+            r#"adobe_status_product_incidents{{product_id="{product}",incident_severity="{severity}"}}"#
+        ),
+    )
 }
 
 /// Value of the first sample line starting with `series ` (exact name and labels).
