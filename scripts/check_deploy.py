@@ -117,6 +117,15 @@ def validate_schemas(objects: dict[str, dict]) -> None:
             except Exception as e:  # ValidationError, or a schema the package lacks
                 check(False, f"{kind} valid under the Kubernetes {version} schema (strict)", str(e)[:500])
 
+    crds = [o for o in objects.values() if o["apiVersion"].startswith("monitoring.coreos.com/")]
+    r = validate_operator_objects(crds)
+    print(r.stdout, end="")
+    check(r.returncode == 0 and len(crds) == 2, "ServiceMonitor and PrometheusRule valid under the "
+          "Prometheus Operator schemas", r.stderr.strip())
+
+
+def validate_operator_objects(objects: list[dict]) -> subprocess.CompletedProcess:
+    """scripts/kubernetes/validate_crds.mjs on `objects` (installed with npm ci the first time)."""
     work = ROOT / "target" / "k8s-node"
     work.mkdir(parents=True, exist_ok=True)
     for name in ["package.json", "package-lock.json", "validate_crds.mjs"]:
@@ -124,12 +133,8 @@ def validate_schemas(objects: dict[str, dict]) -> None:
     installed = work / "node_modules" / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (work / "package-lock.json").stat().st_mtime:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=work, check=True)
-    crds = [o for o in objects.values() if o["apiVersion"].startswith("monitoring.coreos.com/")]
-    r = subprocess.run(["node", "validate_crds.mjs"], cwd=work, input=json.dumps(crds), capture_output=True,
-                       text=True)
-    print(r.stdout, end="")
-    check(r.returncode == 0 and len(crds) == 2, "ServiceMonitor and PrometheusRule valid under the "
-          "Prometheus Operator schemas", r.stderr.strip())
+    return subprocess.run(["node", "validate_crds.mjs"], cwd=work, input=json.dumps(objects), capture_output=True,
+                          text=True)
 
 
 def check_pod_hardening(deployment: dict) -> None:

@@ -60,6 +60,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- .Values.webConfig.existingSecret | default (include "adobe-status-exporter.suffixed" (dict "root" . "suffix" "web")) }}
 {{- end }}
 
-{{- define "adobe-status-exporter.scheme" -}}
-{{- if .Values.webConfig.tls }}HTTPS{{ else }}HTTP{{ end }}
+{{/* What every probe gets: the named port, and HTTPS when the web config serves it. */}}
+{{- define "adobe-status-exporter.probeBase" -}}
+httpGet:
+  port: metrics
+  {{- if .Values.webConfig.tls }}
+  scheme: HTTPS
+  {{- end }}
 {{- end }}
