@@ -145,11 +145,9 @@ def values_table() -> str:
     out = "| Key | Type | Default | Description |\n|---|---|---|---|\n"
     for key, value, text in documented_values():
         kind = {bool: "bool", int: "int", str: "string", list: "list", dict: "object"}[type(value)]
-        default = json.dumps(value, separators=(", ", ": ")) if value != "" else '`""`'
-        if value != "":
-            default = f"`{default}`"
+        default = json.dumps(value, separators=(", ", ": "))
         cell = text.replace("|", "\\|")
-        out += f"| `{key}` | {kind} | {default} | {cell} |\n"
+        out += f"| `{key}` | {kind} | `{default}` | {cell} |\n"
     return out
 
 
@@ -186,6 +184,11 @@ def values_schema() -> str:
                        "from values.yaml)", **schema_of("", values)}
     schema["properties"]["exporter"]["properties"]["port"] = {"type": "integer", "minimum": 1, "maximum": 65535}
     schema["properties"]["service"]["properties"]["port"] = {"type": "integer", "minimum": 1, "maximum": 65535}
+    schema["properties"]["networkPolicy"]["properties"]["egressHttpsPort"] = {"type": "integer", "minimum": 1,
+                                                                             "maximum": 65535}
+    # A number of pods or a percentage, as in the PodDisruptionBudget itself.
+    schema["properties"]["podDisruptionBudget"]["properties"]["maxUnavailable"] = {
+        "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^[0-9]+%$"}]}
     return json.dumps(schema, indent=2) + "\n"
 
 
