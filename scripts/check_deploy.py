@@ -236,6 +236,8 @@ def run_container(deployment: dict, monitor: dict, binary: Path) -> None:
         args = []
         for arg in container.get("args", []):
             flag, _, value = arg.partition("=")
+            if flag == "--web.listen-address":  # replaced by a free local port below (the flag is repeatable)
+                continue
             if flag == "--adobe.client-secret-file":  # the Secret volume, recreated under tmp
                 path = Path(tmp) / value.lstrip("/")
                 path.parent.mkdir(parents=True)

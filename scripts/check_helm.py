@@ -269,6 +269,10 @@ def run_deployment(objects: dict[str, dict], binary: Path, what: str) -> None:
             for f in where.iterdir():
                 if f.suffix in (".yml", ".yaml"):
                     f.write_text(relocate(f.read_text()))
+        listen = [a for a in container["args"] if a.startswith("--web.listen-address=")]
+        (container_port,) = container["ports"]
+        check(listen == [f"--web.listen-address=:{container_port['containerPort']}"],
+              f"{what}: one --web.listen-address, on the containerPort", str(listen))
         port = free_port()
         args = []
         for arg in container["args"]:
