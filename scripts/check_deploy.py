@@ -30,12 +30,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
 
-from testlib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, Checks, check_serves, free_port, running,
-                     runtime_stage_values, simulator, upstream_flags)
+from testlib import (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, CheckFailed, Checks, check_serves, free_port, request,
+                     running, runtime_stage_values, simulator, stop_process, upstream_flags)
 
 K8S = ROOT / "deploy" / "kubernetes"
 COMPOSE = ROOT / "deploy" / "compose"
@@ -117,6 +118,15 @@ def validate_schemas(objects: dict[str, dict]) -> None:
             except Exception as e:  # ValidationError, or a schema the package lacks
                 check(False, f"{kind} valid under the Kubernetes {version} schema (strict)", str(e)[:500])
 
+    crds = [o for o in objects.values() if o["apiVersion"].startswith("monitoring.coreos.com/")]
+    r = validate_operator_objects(crds)
+    print(r.stdout, end="")
+    check(r.returncode == 0 and len(crds) == 2, "ServiceMonitor and PrometheusRule valid under the "
+          "Prometheus Operator schemas", r.stderr.strip())
+
+
+def validate_operator_objects(objects: list[dict]) -> subprocess.CompletedProcess:
+    """scripts/kubernetes/validate_crds.mjs on `objects` (installed with npm ci the first time)."""
     work = ROOT / "target" / "k8s-node"
     work.mkdir(parents=True, exist_ok=True)
     for name in ["package.json", "package-lock.json", "validate_crds.mjs"]:
@@ -124,12 +134,8 @@ def validate_schemas(objects: dict[str, dict]) -> None:
     installed = work / "node_modules" / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (work / "package-lock.json").stat().st_mtime:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=work, check=True)
-    crds = [o for o in objects.values() if o["apiVersion"].startswith("monitoring.coreos.com/")]
-    r = subprocess.run(["node", "validate_crds.mjs"], cwd=work, input=json.dumps(crds), capture_output=True,
-                       text=True)
-    print(r.stdout, end="")
-    check(r.returncode == 0 and len(crds) == 2, "ServiceMonitor and PrometheusRule valid under the "
-          "Prometheus Operator schemas", r.stderr.strip())
+    return subprocess.run(["node", "validate_crds.mjs"], cwd=work, input=json.dumps(objects), capture_output=True,
+                          text=True)
 
 
 def check_pod_hardening(deployment: dict) -> None:
@@ -230,6 +236,8 @@ def run_container(deployment: dict, monitor: dict, binary: Path) -> None:
         args = []
         for arg in container.get("args", []):
             flag, _, value = arg.partition("=")
+            if flag == "--web.listen-address":  # replaced by a free local port below (the flag is repeatable)
+                continue
             if flag == "--adobe.client-secret-file":  # the Secret volume, recreated under tmp
                 path = Path(tmp) / value.lstrip("/")
                 path.parent.mkdir(parents=True)
@@ -302,6 +310,8 @@ def compose() -> None:
     check(any(prom[t] == (ROOT / "alerts/adobe-status-alerts.yml").resolve() for t in rule_files),
           "the alert rules are mounted where rule_files looks", str(config["rule_files"]))
 
+    check_alert_sink(services, mounts)
+
     grafana = mounts["grafana"]
     provisioning = {t: h for t, h in grafana.items() if t.startswith("/etc/grafana/provisioning")}
     datasource = yaml.safe_load((provisioning["/etc/grafana/provisioning/datasources"] / "adobe-status.yml").read_text())
@@ -313,6 +323,37 @@ def compose() -> None:
     home = services["grafana"].get("environment", {}).get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", "")
     check(not home or (home.startswith(dashboards_dir + "/") and (ROOT / "dashboards" / Path(home).name).is_file()),
           "Grafana's home dashboard exists", home)
+
+
+def check_alert_sink(services: dict, mounts: dict[str, dict[str, Path]]) -> None:
+    """Every Alertmanager receiver is a service of the stack, and the alert sink prints a page."""
+    am_config = next(h for t, h in mounts["alertmanager"].items() if t.endswith("alertmanager.yml"))
+    config = yaml.safe_load(am_config.read_text())
+    urls = [w["url"] for r in config["receivers"] for w in r.get("webhook_configs", [])]
+    hosts = {re.match(r"https?://([^:/]+)", u).group(1) for u in urls}
+    check(bool(urls) and hosts <= set(services), "every Alertmanager webhook receiver is a service of the stack",
+          f"{sorted(hosts)}")
+    sink = next(iter(hosts))
+    script = next(h for h in mounts[sink].values() if h.suffix == ".py")
+    port = free_port()
+    alert = {"status": "firing", "labels": {"alertname": "AdobeStatusProductMajorIncident", "severity": "critical",
+                                             "product_name": "Adobe Analytics"},
+             "annotations": {"summary": "Major incident on Adobe Analytics"}}
+    body = {"version": "4", "status": "firing", "receiver": "pager", "alerts": [alert]}
+    process = subprocess.Popen([sys.executable, "-u", script, str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        status = 0
+        for _ in range(50):
+            try:
+                status = request(f"http://127.0.0.1:{port}/adobe-status/pager", data=body).status
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        stop_process(process)
+    out = process.stdout.read()
+    check(status == 200 and "[pager] FIRING AdobeStatusProductMajorIncident" in out and "Adobe Analytics" in out,
+          f"{sink} answers Alertmanager's webhook 200 and prints the page", f"status {status}: {out!r}")
 
 
 # ----------------------------------------------------------------------------------- systemd

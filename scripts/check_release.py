@@ -46,10 +46,7 @@ LICENSE_TEXTS = {"Apache-2.0": "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3
 # Keep a Changelog's kinds of change.
 CHANGE_KINDS = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
 # example.com hosts that stand for something the reader must supply, and why they may stay.
-EXAMPLE_HOSTS = {
-    "alert-relay.example.com": "the Alertmanager example's webhook receivers (a reader's own relay; "
-                               "scripts/monitoring/e2e.py swaps in its local receiver)",
-}
+EXAMPLE_HOSTS: dict[str, str] = {}
 # Where example.com names are certificate identities of the TLS tests (client_allowed_sans, SANs
 # of the test certificates, header values in tests), not placeholders a reader must replace.
 TLS_TEST_IDENTITIES = ("tests/web.rs", "tests/fixtures/tls/", "src/web_config/")

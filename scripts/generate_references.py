@@ -8,6 +8,7 @@ so the PrometheusRule carries the new runbook links too.
   Dockerfile                           LABEL org.opencontainers.image.source="<repository>"
   deploy/kubernetes/deployment.yaml    image: <image>:<tag>   (the tag is left alone: it is the
   deploy/kubernetes/kustomization.yaml images: - name: <image>  version, checked by check_release.py)
+  deploy/helm/adobe-status-exporter    Chart.yaml sources: <repository>; values.yaml image.repository: <image>
   README.md                            the CI and licence badges under the title
   CHANGELOG.md                         the version links at the bottom (compare/…, releases/tag/…)
   SECURITY.md                          the link for a private security advisory
@@ -79,6 +80,9 @@ RULES: dict[str, list[Rewrite]] = {
     "Dockerfile": [substitute(r'(org\.opencontainers\.image\.source=)"[^"]*"', lambda m, p: f'{m.group(1)}"{p.repository}"')],
     "deploy/kubernetes/deployment.yaml": [substitute(r"^(\s+image:\s*)(\S+)", retag)],
     "deploy/kubernetes/kustomization.yaml": [substitute(r"^(images:\n\s+- name:\s*)(\S+)", retag)],
+    "deploy/helm/adobe-status-exporter/Chart.yaml": [substitute(r"^(sources:\n\s+- )(\S+)", lambda m, p: m.group(1) + p.repository)],
+    "deploy/helm/adobe-status-exporter/values.yaml": [substitute(r"^(image:\n(?:\s+#.*\n)*\s+repository:\s*)(\S+)",
+                                                                 lambda m, p: m.group(1) + p.image)],
     "README.md": [substitute(r"^\[!\[CI\]\(.*$", lambda m, p: badges(p))],
     "CHANGELOG.md": [changelog_links],
     "SECURITY.md": [substitute(r"\(\S*/security/advisories/new\)", lambda m, p: f"({p.repository}/security/advisories/new)")],

@@ -49,7 +49,7 @@ from testlib import (ROOT, CheckFailed, Processes, demo_command, free_port, fres
 WORK = ROOT / "target" / "monitoring-e2e"
 RULES = ROOT / "alerts" / "adobe-status-alerts.yml"
 AM_CONFIG = ROOT / "deploy" / "compose" / "alertmanager" / "alertmanager.yml"
-AM_EXAMPLE_BASE = "http://alert-relay.example.com:9095"
+AM_EXAMPLE_BASE = "http://alert-sink:9095"
 DASHBOARDS = sorted((ROOT / "dashboards").glob("*.json"))
 
 WATCHED = "503467"  # Adobe Analytics: in the example's paging route
