@@ -23,7 +23,8 @@ fn error(args: &[&str], secret: Option<&str>) -> String {
 #[test]
 fn demo_needs_no_credentials_and_has_documented_defaults() {
     let c = parse(&["--demo"], None).unwrap();
-    assert_eq!(c.listen_socket_addr().unwrap().port(), 10042);
+    assert_eq!(c.listen_socket_addrs().unwrap()[0].port(), 10042);
+    assert!(!c.web_flags.systemd_socket && c.web_flags.config_file.is_none());
     assert_eq!(c.telemetry_path, "/metrics");
     assert_eq!(c.min_interval, Duration::from_secs(60));
     assert_eq!(c.registry_interval, Duration::from_secs(3600));
@@ -233,4 +234,34 @@ fn demo_flags_need_demo_and_say_so_on_one_line() {
     assert!(message.contains("--demo"), "{message}");
     assert!(!message.contains('\n'), "{message}");
     assert!(parse(&["--demo", "--demo.scale", "2"], None).is_ok());
+}
+
+#[test]
+fn listen_address_repeats_and_systemd_socket_is_a_switch() {
+    let c = parse(
+        &[
+            "--demo",
+            "--web.listen-address",
+            "127.0.0.1:1",
+            "--web.listen-address=[::1]:2",
+            "--web.systemd-socket",
+        ],
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.web_flags.listen_addresses, ["127.0.0.1:1", "[::1]:2"]);
+    assert_eq!(c.listen_socket_addrs().unwrap()[1].port(), 2);
+    assert!(c.web_flags.systemd_socket);
+    let message = error(
+        &[
+            "--demo",
+            "--web.listen-address=:1",
+            "--web.listen-address=nope",
+        ],
+        None,
+    );
+    assert!(
+        message.contains("--web.listen-address: \"nope\""),
+        "{message}"
+    );
 }

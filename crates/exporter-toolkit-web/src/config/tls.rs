@@ -1,6 +1,6 @@
 //! `tls_server_config` → a rustls `ServerConfig`, field by field as the exporter-toolkit
 //! reads it, with its checks in its order; where rustls lacks what Go has (TLS 1.0/1.1,
-//! CBC/3DES/RSA-key-exchange suites, P-521) the rest is used with one warning line, and the
+//! CBC/3DES/RSA-key-exchange suites, the P-384 hybrid) the rest is used with one warning line, and the
 //! file is refused only when nothing usable is left.
 
 use std::path::{Path, PathBuf};
@@ -272,7 +272,7 @@ fn versions(tls: &TlsFormat, warnings: &mut Vec<String>) -> Result<Vec<TlsVersio
     let max = parse(&tls.max_version, TlsVersion::Tls13);
     if max < TlsVersion::Tls12 {
         return Err(format!(
-            "tls_server_config.max_version: {} leaves no TLS version this exporter has (rustls \
+            "tls_server_config.max_version: {} leaves no TLS version this server has (rustls \
              speaks TLS12 and TLS13 only)",
             max.name()
         ));
@@ -322,7 +322,7 @@ fn cipher_suites(
         all.clone()
     } else {
         // Go's HTTP/2 server refuses a TLS 1.2 list without an ECDHE AES-128-GCM suite, so
-        // node_exporter does not start with one; neither does this exporter.
+        // node_exporter does not start with one; neither does this server.
         let min = tls.min_version.as_deref().and_then(TlsVersion::parse);
         if http2
             && min.unwrap_or(TlsVersion::Tls12) < TlsVersion::Tls13
@@ -408,8 +408,8 @@ fn kx_groups(
     if groups.is_empty() {
         return Err(format!(
             "tls_server_config.curve_preferences: none of {} is available in rustls (it has \
-             CurveP256, CurveP384, X25519 and SecP256r1MLKEM768, not P-521), so no client \
-             could connect",
+             CurveP256, CurveP384, CurveP521, X25519, X25519MLKEM768 and SecP256r1MLKEM768), so \
+             no client could connect",
             names.join(", ")
         ));
     }

@@ -23,9 +23,10 @@
 //!
 //! A file the toolkit refuses is refused (one line naming the field); where rustls lacks what
 //! Go has, what is left is used with a start-up warning. Submodules: [`format`] (the YAML
-//! model), [`tls`] and [`go_names`] (the rustls server config), [`reload`] (renewed
-//! certificate files are served without a restart), [`client_auth`] and [`san`]
-//! (client certificates), [`headers`], [`limiter`] (`rate_limit`), [`basic_auth`].
+//! model), [`tls`] and [`go_names`] (the rustls server config), [`p521`] (the P-521 key
+//! exchange rustls' provider lacks), [`reload`] (renewed certificate files are served without
+//! a restart), [`client_auth`] and [`san`] (client certificates), [`headers`], [`limiter`]
+//! (`rate_limit`), [`basic_auth`].
 
 mod basic_auth;
 mod client_auth;
@@ -33,9 +34,11 @@ mod format;
 mod go_names;
 mod headers;
 mod limiter;
+mod p521;
 mod reload;
 mod san;
 mod tls;
+mod trusted_leaf;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -46,24 +49,40 @@ use rustls::ServerConfig;
 
 pub use basic_auth::{AuthOutcome, BasicAuth};
 pub use limiter::RateLimiter;
+pub use p521::SECP521R1;
 
 use format::FileFormat;
 
 /// The web config could not be used; one line naming what is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum WebConfigError {
+    /// The file cannot be read.
     #[error("cannot read {path}: {reason}")]
-    Read { path: String, reason: String },
+    Read {
+        /// The file.
+        path: String,
+        /// Why (the I/O error's kind).
+        reason: String,
+    },
+    /// Not YAML, or not the toolkit's fields (an unknown or repeated key, a wrong type).
     #[error("invalid YAML in {path}: {reason}")]
-    Yaml { path: String, reason: String },
+    Yaml {
+        /// The file (empty for [`WebConfig::parse`]).
+        path: String,
+        /// go-yaml's complaint, on one line.
+        reason: String,
+    },
+    /// A value the toolkit refuses, naming the field.
     #[error("{0}")]
     Invalid(String),
 }
 
-/// What `--web.config.file` turns on.
+/// What `--web.config.file` turns on; all off by default (plain HTTP, no checks).
 #[derive(Default, Clone)]
-pub struct WebSecurity {
+pub struct WebConfig {
+    /// `tls_server_config`: the rustls server config (certificates re-read when renewed).
     pub tls: Option<Arc<ServerConfig>>,
+    /// `basic_auth_users`, required on every path when set.
     pub auth: Option<Arc<BasicAuth>>,
     /// `http_server_config.headers`, added to every response.
     pub headers: Vec<(HeaderName, HeaderValue)>,
@@ -73,10 +92,10 @@ pub struct WebSecurity {
     pub warnings: Vec<String>,
 }
 
-impl std::fmt::Debug for WebSecurity {
+impl std::fmt::Debug for WebConfig {
     // The TLS config holds the private key: only say whether it is there.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebSecurity")
+        f.debug_struct("WebConfig")
             .field("tls", &self.tls.is_some())
             .field("auth", &self.auth)
             .field("headers", &self.headers)
@@ -86,9 +105,17 @@ impl std::fmt::Debug for WebSecurity {
     }
 }
 
-impl WebSecurity {
+impl WebConfig {
+    /// The file `flags.config_file` names, or the default (plain HTTP) without one.
+    pub fn from_flags(flags: &crate::FlagConfig) -> Result<WebConfig, WebConfigError> {
+        match &flags.config_file {
+            Some(path) => WebConfig::load(path),
+            None => Ok(WebConfig::default()),
+        }
+    }
+
     /// Load and check the file; relative paths are resolved against its directory.
-    pub fn load(path: &Path) -> Result<WebSecurity, WebConfigError> {
+    pub fn load(path: &Path) -> Result<WebConfig, WebConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| WebConfigError::Read {
             path: shown.clone(),
@@ -106,7 +133,7 @@ impl WebSecurity {
 
     /// Parse the YAML text; `base` is where relative paths start. The checks run in the
     /// toolkit's order: the YAML and the names in it, headers, users, then TLS.
-    pub fn parse(text: &str, base: &Path) -> Result<WebSecurity, WebConfigError> {
+    pub fn parse(text: &str, base: &Path) -> Result<WebConfig, WebConfigError> {
         let file: FileFormat = if text.trim().is_empty() {
             FileFormat::default()
         } else {
@@ -149,7 +176,7 @@ impl WebSecurity {
         };
         if tls.is_some() && http2 == Some(true) {
             warnings.push(
-                "http_server_config.http2: HTTP/2 is not built into this exporter; HTTPS is \
+                "http_server_config.http2: HTTP/2 is not built into this server; HTTPS is \
                  served as HTTP/1.1, which clients (Prometheus included) pick through ALPN"
                     .to_owned(),
             );
@@ -170,7 +197,7 @@ impl WebSecurity {
                 burst,
             )))
         });
-        Ok(WebSecurity {
+        Ok(WebConfig {
             tls,
             auth,
             headers,
@@ -188,8 +215,8 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls")
     }
 
-    fn parse(text: &str) -> Result<WebSecurity, String> {
-        WebSecurity::parse(text, &fixtures()).map_err(|e| e.to_string())
+    fn parse(text: &str) -> Result<WebConfig, String> {
+        WebConfig::parse(text, &fixtures()).map_err(|e| e.to_string())
     }
 
     const TLS: &str = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n";
@@ -244,7 +271,7 @@ mod tests {
             (&format!("{TLS}  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n  max_version: TLS12\n"), "missing an HTTP/2-required"),
             (&format!("{TLS}  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n  max_version: TLS12\nhttp_server_config:\n  http2: false\n"), "none of TLS_RSA_WITH_AES_128_CBC_SHA is a TLS 1.2 suite rustls has"),
             (&format!("{TLS}  curve_preferences: [P256]\n"), "unknown curve \"P256\""),
-            (&format!("{TLS}  curve_preferences: [CurveP521]\n"), "none of CurveP521 is available"),
+            (&format!("{TLS}  curve_preferences: [SecP384r1MLKEM1024]\n"), "none of SecP384r1MLKEM1024 is available"),
             ("http_server_config:\n  headers:\n    Server: x\n", "http_server_config.headers: HTTP header \"Server\" can not be configured"),
             ("http_server_config:\n  headers:\n    X-Frame-Options: DENY\n", "invalid value for X-Frame-Options"),
             ("basic_auth_users:\n  u: plain\n", "basic_auth_users: the password of \"u\" is not a bcrypt hash"),
@@ -296,12 +323,12 @@ mod tests {
         assert!(web.warnings[0]
             .contains("rustls has no TLS_RSA_WITH_3DES_EDE_CBC_SHA, TLS_RSA_WITH_AES_128_CBC_SHA"));
         let web = parse(&format!(
-            "{TLS}  min_version: TLS10\n  curve_preferences: [CurveP521, CurveP256]\n"
+            "{TLS}  min_version: TLS10\n  curve_preferences: [SecP384r1MLKEM1024, CurveP256]\n"
         ))
         .unwrap();
         assert_eq!(web.warnings.len(), 2, "{:?}", web.warnings);
         assert!(web.warnings[0].contains("min_version TLS10"));
-        assert!(web.warnings[1].contains("rustls has no CurveP521"));
+        assert!(web.warnings[1].contains("rustls has no SecP384r1MLKEM1024"));
         let web = parse(&format!("{TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]\n")).unwrap();
         assert_eq!(web.warnings.len(), 1);
         let web = parse(&format!("{TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA]\nhttp_server_config:\n  http2: false\n")).unwrap();
@@ -339,7 +366,7 @@ mod tests {
             indent(read("server.key")),
             indent(read("ca.crt"))
         );
-        let web = WebSecurity::parse(&text, Path::new("/nonexistent")).unwrap();
+        let web = WebConfig::parse(&text, Path::new("/nonexistent")).unwrap();
         assert!(web.tls.is_some());
         assert!(!format!("{web:?}").contains("PRIVATE KEY"));
         // A broken inline key is named, never shown.
@@ -347,7 +374,7 @@ mod tests {
             "BEGIN PRIVATE KEY-----\n",
             "BEGIN PRIVATE KEY-----\n    AAAA-secret-ish\n",
         );
-        let err = WebSecurity::parse(&broken, Path::new("/nonexistent"))
+        let err = WebConfig::parse(&broken, Path::new("/nonexistent"))
             .unwrap_err()
             .to_string();
         assert!(

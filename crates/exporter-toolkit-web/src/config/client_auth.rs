@@ -19,6 +19,7 @@ use rustls::{
 };
 
 use super::san::subject_alt_names;
+use super::trusted_leaf::usable_as_client_certificate;
 
 /// `client_auth_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +94,9 @@ pub(super) fn verifier(
         configured.add_parsable_certificates(cas.certs.iter().cloned());
     }
     let hints = configured.subjects();
+    // The trusted certificates themselves: a client certificate identical to one is admitted
+    // as Go admits it (a chain of one).
+    let mut anchors = Vec::new();
     let chain = if !auth.verifies_chain() {
         warnings.push(format!(
             "tls_server_config.client_auth_type {}: client certificates are not verified, {} \
@@ -108,11 +112,15 @@ pub(super) fn verifier(
         Chain::Unverified
     } else {
         let (roots, source) = match cas {
-            Some(cas) => (configured, cas.source),
+            Some(cas) => {
+                anchors = cas.certs;
+                (configured, cas.source)
+            }
             None => {
                 let system = rustls_native_certs::load_native_certs();
                 let mut roots = RootCertStore::empty();
-                roots.add_parsable_certificates(system.certs);
+                roots.add_parsable_certificates(system.certs.iter().cloned());
+                anchors = system.certs;
                 warnings.push(format!(
                     "tls_server_config.client_auth_type {} without client_ca_file or client_ca: \
                      client certificates are checked against the system's trust store ({} CA \
@@ -148,6 +156,7 @@ pub(super) fn verifier(
         mandatory: auth.requires_certificate(),
         chain,
         hints,
+        anchors,
         allowed_sans,
         algorithms: provider.signature_verification_algorithms,
     })))
@@ -169,6 +178,8 @@ struct ClientVerifier {
     /// Subjects of the configured CAs, sent in the certificate request (Go sends its
     /// `ClientCAs` too); empty with the system's trust store.
     hints: Vec<DistinguishedName>,
+    /// The trusted CA certificates (configured, or the system's) as they were read.
+    anchors: Vec<CertificateDer<'static>>,
     allowed_sans: Option<Vec<String>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
@@ -201,7 +212,16 @@ impl ClientCertVerifier for ClientVerifier {
                 ParsedCertificate::try_from(end_entity)?;
             }
             Chain::Verified(verifier) => {
-                verifier.verify_client_cert(end_entity, intermediates, now)?;
+                if let Err(err) = verifier.verify_client_cert(end_entity, intermediates, now) {
+                    let trusted_itself = self.anchors.iter().any(|ca| ca == end_entity)
+                        && usable_as_client_certificate(
+                            end_entity.as_ref(),
+                            i64::try_from(now.as_secs()).unwrap_or(i64::MAX),
+                        );
+                    if !trusted_itself {
+                        return Err(err);
+                    }
+                }
             }
             Chain::NoTrustAnchors => {
                 return Err(Error::InvalidCertificate(CertificateError::UnknownIssuer))

@@ -110,8 +110,8 @@ pub(super) fn is_http2_required_suite(name: &str) -> bool {
     )
 }
 
-/// What a Go curve name means here: the rustls key exchange group, or `None` when rustls has
-/// none for it (P-521, the P-384 hybrid). The outer `None` is a name the toolkit does not know.
+/// What a Go curve name means here: the rustls key exchange group (P-521 from [`super::p521`]),
+/// or `None` when there is none for it (the P-384 hybrid). The outer `None` is a name the toolkit does not know.
 pub(super) fn curve(name: &str) -> Option<Option<&'static dyn SupportedKxGroup>> {
     Some(match name {
         "CurveP256" => Some(kx_group::SECP256R1),
@@ -119,14 +119,16 @@ pub(super) fn curve(name: &str) -> Option<Option<&'static dyn SupportedKxGroup>>
         "X25519" => Some(kx_group::X25519),
         // Go 1.26 names (the toolkit registers them when built with Go 1.26).
         "SecP256r1MLKEM768" => Some(kx_group::SECP256R1MLKEM768),
-        "CurveP521" | "SecP384r1MLKEM1024" => None,
+        "X25519MLKEM768" => Some(kx_group::X25519MLKEM768),
+        "CurveP521" => Some(super::p521::SECP521R1),
+        "SecP384r1MLKEM1024" => None,
         _ => return None,
     })
 }
 
 /// Curve names the toolkit accepts, for error messages.
 pub(super) const CURVE_NAMES: &str =
-    "CurveP256, CurveP384, CurveP521, X25519, SecP256r1MLKEM768 or SecP384r1MLKEM1024";
+    "CurveP256, CurveP384, CurveP521, X25519, X25519MLKEM768, SecP256r1MLKEM768 or SecP384r1MLKEM1024";
 
 #[cfg(test)]
 mod tests {
@@ -199,9 +201,13 @@ mod tests {
             group("SecP256r1MLKEM768"),
             Some(Some(NamedGroup::secp256r1MLKEM768))
         );
-        assert_eq!(group("CurveP521"), Some(None));
+        assert_eq!(group("CurveP521"), Some(Some(NamedGroup::secp521r1)));
+        assert_eq!(
+            group("X25519MLKEM768"),
+            Some(Some(NamedGroup::X25519MLKEM768))
+        );
         assert_eq!(group("SecP384r1MLKEM1024"), Some(None));
-        for unknown in ["P256", "x25519", "X25519MLKEM768", "secp256r1", ""] {
+        for unknown in ["P256", "x25519", "x25519mlkem768", "secp256r1", "P521", ""] {
             assert_eq!(group(unknown), None, "{unknown}");
         }
     }

@@ -86,13 +86,13 @@ fn ascii(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes).ok().filter(|s| s.is_ascii())
 }
 
-fn expect(tag: u8, wanted: u8) -> Option<()> {
+pub(super) fn expect(tag: u8, wanted: u8) -> Option<()> {
     (tag == wanted).then_some(())
 }
 
 /// DER elements one after another: (tag, contents). Low-tag-number form only, definite
 /// lengths of at most four bytes.
-struct Der<'a>(&'a [u8]);
+pub(super) struct Der<'a>(pub(super) &'a [u8]);
 
 impl<'a> Iterator for Der<'a> {
     type Item = (u8, &'a [u8]);
