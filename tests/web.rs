@@ -490,7 +490,7 @@ async fn client_allowed_sans_admit_only_listed_names() {
         (
             "RequireAndVerifyClientCert",
             "self-signed-ca-client.crt",
-            "scraper-one",
+            "test3",
             "self-signed-ca-client",
             "self-signed-client",
         ),
