@@ -40,6 +40,8 @@
 //!
 //! [exporter-toolkit]: https://github.com/prometheus/exporter-toolkit
 
+#![warn(missing_docs)]
+
 mod backoff;
 mod config;
 mod guard;

@@ -15,7 +15,9 @@ const CACHE_LIMIT: usize = 64;
 /// Outcome of checking one `Authorization` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthOutcome {
+    /// A known user with the right password.
     Allowed,
+    /// No `Authorization` header, not `Basic`, an unknown user or a wrong password.
     Denied,
 }
 

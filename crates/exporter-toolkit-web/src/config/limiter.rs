@@ -6,6 +6,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The `rate_limit` token bucket.
 #[derive(Debug)]
 pub struct RateLimiter {
     interval: Duration,
