@@ -14,12 +14,26 @@ const SAN_OID: &[u8] = &[0x55, 0x1d, 0x11];
 /// The SAN values of a DER certificate that `client_allowed_sans` can match; `None` when the
 /// certificate cannot be read.
 pub(super) fn subject_alt_names(certificate: &[u8]) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    if let Some(value) = extension(certificate, SAN_OID)? {
+        general_names(value, &mut names)?;
+    }
+    Some(names)
+}
+
+/// The fields of a DER certificate's TBSCertificate.
+pub(super) fn tbs_certificate(certificate: &[u8]) -> Option<Der<'_>> {
     let (tag, cert) = Der(certificate).next()?;
     expect(tag, 0x30)?;
     let (tag, tbs) = Der(cert).next()?;
     expect(tag, 0x30)?;
-    let mut names = Vec::new();
-    for (tag, value) in Der(tbs) {
+    Some(Der(tbs))
+}
+
+/// The value (the OCTET STRING's contents) of the certificate's extension `oid`: `Some(None)`
+/// when it has none, `None` when the certificate cannot be read.
+pub(super) fn extension<'a>(certificate: &'a [u8], oid: &[u8]) -> Option<Option<&'a [u8]>> {
+    for (tag, value) in tbs_certificate(certificate)? {
         // [3] EXPLICIT Extensions, the last field of the TBSCertificate.
         if tag != 0xa3 {
             continue;
@@ -29,9 +43,9 @@ pub(super) fn subject_alt_names(certificate: &[u8]) -> Option<Vec<String>> {
         for (tag, extension) in Der(extensions) {
             expect(tag, 0x30)?;
             let mut parts = Der(extension);
-            let (tag, oid) = parts.next()?;
+            let (tag, id) = parts.next()?;
             expect(tag, 0x06)?;
-            if oid != SAN_OID {
+            if id != oid {
                 continue;
             }
             let (mut tag, mut value) = parts.next()?;
@@ -40,10 +54,10 @@ pub(super) fn subject_alt_names(certificate: &[u8]) -> Option<Vec<String>> {
                 (tag, value) = parts.next()?;
             }
             expect(tag, 0x04)?;
-            general_names(value, &mut names)?;
+            return Some(Some(value));
         }
     }
-    Some(names)
+    Some(None)
 }
 
 fn general_names(octets: &[u8], names: &mut Vec<String>) -> Option<()> {

@@ -6,7 +6,7 @@
 //! does those two checks; the caller has matched the certificate byte for byte against a
 //! trusted one, and the handshake still makes the client prove it holds the key.
 
-use super::san::{expect, Der};
+use super::san::{expect, extension, tbs_certificate, Der};
 
 /// OID 2.5.29.37, extKeyUsage.
 const EKU_OID: &[u8] = &[0x55, 0x1d, 0x25];
@@ -32,11 +32,7 @@ pub(super) fn usable_as_client_certificate(certificate: &[u8], now: i64) -> bool
 /// (notBefore, notAfter, the extKeyUsage OIDs if the extension is there).
 #[allow(clippy::type_complexity)]
 fn read(certificate: &[u8]) -> Option<(i64, i64, Option<Vec<&[u8]>>)> {
-    let (tag, cert) = Der(certificate).next()?;
-    expect(tag, 0x30)?;
-    let (tag, tbs) = Der(cert).next()?;
-    expect(tag, 0x30)?;
-    let mut fields = Der(tbs).peekable();
+    let mut fields = tbs_certificate(certificate)?.peekable();
     // [0] EXPLICIT version, optional.
     if fields.peek().is_some_and(|(tag, _)| *tag == 0xa0) {
         fields.next();
@@ -47,26 +43,9 @@ fn read(certificate: &[u8]) -> Option<(i64, i64, Option<Vec<&[u8]>>)> {
     let mut times = Der(validity);
     let not_before = time(times.next()?)?;
     let not_after = time(times.next()?)?;
-    let mut usages = None;
-    for (tag, value) in fields {
-        if tag != 0xa3 {
-            continue;
-        }
-        let (tag, extensions) = Der(value).next()?;
-        expect(tag, 0x30)?;
-        for (tag, extension) in Der(extensions) {
-            expect(tag, 0x30)?;
-            let mut parts = Der(extension);
-            let (tag, oid) = parts.next()?;
-            expect(tag, 0x06)?;
-            if oid != EKU_OID {
-                continue;
-            }
-            let (mut tag, mut value) = parts.next()?;
-            if tag == 0x01 {
-                (tag, value) = parts.next()?;
-            }
-            expect(tag, 0x04)?;
+    let usages = match extension(certificate, EKU_OID)? {
+        None => None,
+        Some(value) => {
             let (tag, sequence) = Der(value).next()?;
             expect(tag, 0x30)?;
             let mut oids = Vec::new();
@@ -74,9 +53,9 @@ fn read(certificate: &[u8]) -> Option<(i64, i64, Option<Vec<&[u8]>>)> {
                 expect(tag, 0x06)?;
                 oids.push(oid);
             }
-            usages = Some(oids);
+            Some(oids)
         }
-    }
+    };
     Some((not_before, not_after, usages))
 }
 
