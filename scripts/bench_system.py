@@ -271,7 +271,7 @@ TLS_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "c
                             "tests", "fixtures", "tls")
 
 
-def warm_tls(b, out, baseline=None):
+def warm_tls(b, out, baseline=None, rounds=3):
     """Warm scrapes over plain HTTP and HTTPS (keep-alive: one handshake per connection), the binary
     and the baseline side by side against the same simulator."""
     sim, sim_base = b.simulator(1)
@@ -295,20 +295,28 @@ def warm_tls(b, out, baseline=None):
             time.sleep(0.05)
         targets.append((f"{label}, TLS", f"https://127.0.0.1:{port}/metrics"))
     accept = f"Accept: {SCRAPE_ACCEPT}"
-    rows = {}
+    runs = {}
+    # Rounds of every target in turn, the order rotated each round: on a shared machine the load
+    # drifts, and a fixed order favours whoever runs first.
     for conns in (1, 16, 128):
-        for name, url in targets:
-            rows[(name, conns)] = wrk(url, conns, b.duration, headers=[accept])
+        for round_ in range(rounds):
+            turn = targets[round_ % len(targets):] + targets[:round_ % len(targets)]
+            for name, url in turn:
+                runs.setdefault((name, conns), []).append(wrk(url, conns, b.duration, headers=[accept]))
     out.append("## Warm scrapes, plain and TLS\n")
     out.append(f"Keep-alive, wrk {b.duration}s per cell, 2 threads (1 at 1 connection), the same simulator "
-               "behind every target; TLS: the ECDSA P-256 test certificate, TLS 1.3.\n")
-    out.append("| target | conns | req/s | p50 ms | p99 ms | errors |")
-    out.append("|---|---:|---:|---:|---:|---|")
+               f"behind every target; TLS: the ECDSA P-256 test certificate, TLS 1.3. Median of {rounds} "
+               "rounds (the targets in turn, rotated each round), with the range of req/s.\n")
+    out.append("| target | conns | req/s (median) | req/s range | p50 ms (median) | p99 ms (median) | errors |")
+    out.append("|---|---:|---:|---|---:|---:|---|")
     for conns in (1, 16, 128):
         for name, _ in targets:
-            r = rows[(name, conns)]
-            err = r["non2xx"] or r["socket_errors"] or "0"
-            out.append(f"| {name} | {conns} | {r['rps']:.0f} | {r['p50']:.3f} | {r['p99']:.3f} | {err} |")
+            rs = runs[(name, conns)]
+            rps = [r["rps"] for r in rs]
+            err = sum(r["non2xx"] for r in rs) or "; ".join(r["socket_errors"] for r in rs if r["socket_errors"]) or "0"
+            out.append(f"| {name} | {conns} | {statistics.median(rps):.0f} | {min(rps):.0f}–{max(rps):.0f} | "
+                       f"{statistics.median(r['p50'] for r in rs):.3f} | "
+                       f"{statistics.median(r['p99'] for r in rs):.3f} | {err} |")
     out.append("")
     b.procs.stop_all()
 
@@ -640,6 +648,7 @@ def main():
     ap.add_argument("--bodies", help=f"comma-separated subset of {','.join(MATRIX_BODIES)} (matrix)")
     ap.add_argument("--conns", help=f"comma-separated connection counts (matrix; default {MATRIX_CONNS})")
     ap.add_argument("--scales", help="comma-separated --demo.scale values (footprint; default 1,10,100)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per target and cell (warm-tls)")
     ap.add_argument("--out", default="target/bench/system.md")
     args = ap.parse_args()
     for tool in ("wrk", "nginx", "prometheus-node-exporter"):
@@ -661,7 +670,7 @@ def main():
                 if section == "warm":
                     warm(b, out)
                 elif section == "warm-tls":
-                    warm_tls(b, out, baseline)
+                    warm_tls(b, out, baseline, rounds=1 if args.quick else args.rounds)
                 elif section == "matrix":
                     b.duration = 1 if args.quick else args.matrix_duration
                     matrix(b, out, baseline,

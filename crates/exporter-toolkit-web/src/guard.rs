@@ -75,16 +75,16 @@ fn fixed(status: StatusCode, text: &'static str) -> Response<Bytes> {
     response
 }
 
-/// The program's service behind the [`Guard`] (none when the web config sets no rate limit,
-/// users or headers).
+/// The program's service behind the [`Guard`]. Only used when the web config sets a rate
+/// limit, users or headers; otherwise the service is served as it is.
 #[derive(Debug, Clone)]
 pub(crate) struct GuardedService<S> {
     inner: S,
-    guard: Option<Arc<Guard>>,
+    guard: Arc<Guard>,
 }
 
 impl<S> GuardedService<S> {
-    pub fn new(inner: S, guard: Option<Arc<Guard>>) -> GuardedService<S> {
+    pub fn new(inner: S, guard: Arc<Guard>) -> GuardedService<S> {
         GuardedService { inner, guard }
     }
 }
@@ -102,10 +102,7 @@ where
     type Future = BoxFuture<Result<Self::Response, S::Error>>;
 
     fn call(&self, req: Request<R>) -> Self::Future {
-        let Some(guard) = self.guard.clone() else {
-            let answer = self.inner.call(req);
-            return Box::pin(async move { Ok(answer.await?.map(GuardedBody::Inner)) });
-        };
+        let guard = Arc::clone(&self.guard);
         let inner = self.inner.clone();
         Box::pin(async move {
             // Owned, so the request itself is not held across the bcrypt check.
@@ -192,7 +189,7 @@ mod tests {
 
     fn service(config: &str) -> GuardedService<Hello> {
         let web = WebConfig::parse(config, Path::new(".")).unwrap();
-        GuardedService::new(Hello, Some(Arc::new(Guard::new(&web, "test"))))
+        GuardedService::new(Hello, Arc::new(Guard::new(&web, "test")))
     }
 
     async fn call(

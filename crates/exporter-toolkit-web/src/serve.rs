@@ -68,14 +68,40 @@ pub async fn serve<S, B>(
     B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let guarded = web.rate_limit.is_some() || web.auth.is_some() || !web.headers.is_empty();
-    let guard = guarded.then(|| Arc::new(Guard::new(web, &options.realm)));
-    let service = GuardedService::new(service, guard);
     let shared = Arc::new(Shared {
         tls: web.tls.clone().map(TlsAcceptor::from),
         options,
     });
     let (stop, stopped) = watch::channel(false);
+    let guarded = web.rate_limit.is_some() || web.auth.is_some() || !web.headers.is_empty();
+    // Without a rate limit, users or headers the service is served as it is: nothing in between.
+    let mut loops = if guarded {
+        let guard = Arc::new(Guard::new(web, &shared.options.realm));
+        let service = GuardedService::new(service, guard);
+        spawn_accept_loops(listeners, &shared, service, &stopped)
+    } else {
+        spawn_accept_loops(listeners, &shared, service, &stopped)
+    };
+    shutdown.await;
+    let _ = stop.send(true);
+    info!("shutting down: waiting for in-flight requests");
+    while loops.join_next().await.is_some() {}
+}
+
+/// One accept loop per listener, each a task of its own.
+fn spawn_accept_loops<S, B>(
+    listeners: Vec<Listener>,
+    shared: &Arc<Shared>,
+    service: S,
+    stopped: &watch::Receiver<bool>,
+) -> tokio::task::JoinSet<()>
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + Sync + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let mut loops = tokio::task::JoinSet::new();
     for listener in listeners {
         let address = listener.local_addr().ok();
@@ -86,15 +112,12 @@ pub async fn serve<S, B>(
         );
         loops.spawn(accept_loop(
             listener,
-            Arc::clone(&shared),
+            Arc::clone(shared),
             service.clone(),
             stopped.clone(),
         ));
     }
-    shutdown.await;
-    let _ = stop.send(true);
-    info!("shutting down: waiting for in-flight requests");
-    while loops.join_next().await.is_some() {}
+    loops
 }
 
 struct Shared {
@@ -105,13 +128,13 @@ struct Shared {
 async fn accept_loop<S, B>(
     listener: TcpListener,
     shared: Arc<Shared>,
-    service: GuardedService<S>,
+    service: S,
     mut stopped: watch::Receiver<bool>,
 ) where
     S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + Sync + 'static,
     S::Future: Send + 'static,
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let graceful = GracefulShutdown::new();
