@@ -14,18 +14,20 @@ ARG RUST_VERSION=1.95
 FROM rust:${RUST_VERSION}-bookworm AS builder
 WORKDIR /src
 # Dependencies first, in their own layer, so a source edit does not rebuild them. The workspace
-# has two crates (the exporter and the demo simulator it embeds), and the exporter's manifest names
-# a bench target, so each gets stubs of its sources.
+# has three crates (the exporter, the demo simulator it embeds and its web layer), and the
+# exporter's manifest names a bench target, so each gets stubs of its sources.
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY crates/adobe-status-sim/Cargo.toml ./crates/adobe-status-sim/
-RUN mkdir -p src benches crates/adobe-status-sim/src \
+COPY crates/exporter-toolkit-web/Cargo.toml ./crates/exporter-toolkit-web/
+RUN mkdir -p src benches crates/adobe-status-sim/src crates/exporter-toolkit-web/src \
     && echo 'fn main() {}' > src/main.rs \
-    && touch src/lib.rs crates/adobe-status-sim/src/lib.rs \
+    && touch src/lib.rs crates/adobe-status-sim/src/lib.rs crates/exporter-toolkit-web/src/lib.rs \
     && echo 'fn main() {}' > benches/pipeline.rs \
     && cargo build --release --locked \
-    && rm -rf src crates/adobe-status-sim/src
+    && rm -rf src crates/adobe-status-sim/src crates/exporter-toolkit-web/src
 COPY src ./src
 COPY crates/adobe-status-sim/src ./crates/adobe-status-sim/src
+COPY crates/exporter-toolkit-web/src ./crates/exporter-toolkit-web/src
 # No .git in the build context: the revision for adobe_status_exporter_build_info comes in here.
 ARG REVISION=unknown
 ENV ADOBE_STATUS_EXPORTER_REVISION=${REVISION}
@@ -33,6 +35,7 @@ ENV ADOBE_STATUS_EXPORTER_REVISION=${REVISION}
 # build.rs re-runs anyway, as there is no .git, and that alone rebuilds the crate.)
 # state: the empty directory the runtime stage keeps --status.state-file in (no shell there).
 RUN touch src/main.rs src/lib.rs crates/adobe-status-sim/src/lib.rs \
+    crates/exporter-toolkit-web/src/lib.rs \
     && cargo build --release --locked \
     && mkdir -p state
 

@@ -9,6 +9,8 @@ Runs, on this machine and in this order:
   warm     wrk at 1/16/128 connections against the exporter (cache fresh), nginx serving the
            very same /metrics bytes (the physical limit) and Debian's prometheus-node-exporter
            (a widely used Go exporter), normalised per exposed series;
+  warm-tls the exporter (and --baseline, side by side) over plain HTTP and over HTTPS (a web config
+           with the TLS test certificate), keep-alive, at 1/16/128 connections;
   matrix   body sizes (a few products via --adobe.product-id, 1x ~138 KB, 10x ~1.3 MB) x plain/gzip
            x keep-alive/a new connection per request x 1/16/128 connections, each cell against the
            best of four nginx configurations (1 and 2 workers x sendfile on/off, gzip_static with the
@@ -262,6 +264,60 @@ def warm(b, out):
     out.append("")
     exporter_rss = rss_mib(exporter)
     out.append(f"Exporter RSS after the warm runs: {exporter_rss:.1f} MiB.\n")
+    b.procs.stop_all()
+
+
+TLS_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crates", "exporter-toolkit-web",
+                            "tests", "fixtures", "tls")
+
+
+def warm_tls(b, out, baseline=None, rounds=3):
+    """Warm scrapes over plain HTTP and HTTPS (keep-alive: one handshake per connection), the binary
+    and the baseline side by side against the same simulator."""
+    sim, sim_base = b.simulator(1)
+    web_config = os.path.join(b.workdir, "web-tls.yml")
+    with open(web_config, "w") as f:
+        f.write(f"tls_server_config:\n  cert_file: {TLS_FIXTURES}/server.crt\n  key_file: {TLS_FIXTURES}/server.key\n")
+    binaries = [("after", b.binary)] + ([("before", baseline)] if baseline else [])
+    targets = []
+    for label, binary in binaries:
+        _, url = b.exporter(sim_base, binary=binary, name=f"exporter-{label}-plain")
+        targets.append((f"{label}, plain", url + "/metrics"))
+        port = free_port()
+        command = b.exporter_command(sim_base, port, "--status.min-interval=1h", f"--web.config.file={web_config}")
+        command[0] = binary
+        proc = b.procs.start(f"exporter-{label}-tls", command, env={**EXPORTER_ENV, "RUST_LOG": "warn"})
+        # Ready over HTTPS (curl -k: the test CA is not the system's).
+        deadline = time.time() + 30
+        while subprocess.run(["curl", "-sfk", f"https://127.0.0.1:{port}/-/ready"], capture_output=True).returncode:
+            if proc.poll() is not None or time.time() > deadline:
+                sys.exit(f"exporter {label} over TLS did not get ready")
+            time.sleep(0.05)
+        targets.append((f"{label}, TLS", f"https://127.0.0.1:{port}/metrics"))
+    accept = f"Accept: {SCRAPE_ACCEPT}"
+    runs = {}
+    # Rounds of every target in turn, the order rotated each round: on a shared machine the load
+    # drifts, and a fixed order favours whoever runs first.
+    for conns in (1, 16, 128):
+        for round_ in range(rounds):
+            turn = targets[round_ % len(targets):] + targets[:round_ % len(targets)]
+            for name, url in turn:
+                runs.setdefault((name, conns), []).append(wrk(url, conns, b.duration, headers=[accept]))
+    out.append("## Warm scrapes, plain and TLS\n")
+    out.append(f"Keep-alive, wrk {b.duration}s per cell, 2 threads (1 at 1 connection), the same simulator "
+               f"behind every target; TLS: the ECDSA P-256 test certificate, TLS 1.3. Median of {rounds} "
+               "rounds (the targets in turn, rotated each round), with the range of req/s.\n")
+    out.append("| target | conns | req/s (median) | req/s range | p50 ms (median) | p99 ms (median) | errors |")
+    out.append("|---|---:|---:|---|---:|---:|---|")
+    for conns in (1, 16, 128):
+        for name, _ in targets:
+            rs = runs[(name, conns)]
+            rps = [r["rps"] for r in rs]
+            err = sum(r["non2xx"] for r in rs) or "; ".join(r["socket_errors"] for r in rs if r["socket_errors"]) or "0"
+            out.append(f"| {name} | {conns} | {statistics.median(rps):.0f} | {min(rps):.0f}–{max(rps):.0f} | "
+                       f"{statistics.median(r['p50'] for r in rs):.3f} | "
+                       f"{statistics.median(r['p99'] for r in rs):.3f} | {err} |")
+    out.append("")
     b.procs.stop_all()
 
 
@@ -589,8 +645,8 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk cell")
     ap.add_argument("--quick", action="store_true", help="2 s cells, fewer rounds (smoke run)")
-    ap.add_argument("--only", choices=["warm", "matrix", "sweep", "anchor", "cold", "economy", "footprint"], action="append")
-    ap.add_argument("--baseline", help="an older binary, measured side by side in the matrix and footprint")
+    ap.add_argument("--only", choices=["warm", "warm-tls", "matrix", "sweep", "anchor", "cold", "economy", "footprint"], action="append")
+    ap.add_argument("--baseline", help="an older binary, measured side by side in the matrix, footprint and warm-tls")
     ap.add_argument("--matrix-duration", type=int, default=3,
                     help="seconds per target and matrix cell (36 cells x 5+ targets)")
     ap.add_argument("--also", action="append", default=[],
@@ -600,6 +656,7 @@ def main():
     ap.add_argument("--scales", help="comma-separated --demo.scale values (footprint; default 1,10,100)")
     ap.add_argument("--state-file", action="store_true",
                     help="footprint: run the binary under test with --status.state-file")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per target and cell (warm-tls)")
     ap.add_argument("--out", default="target/bench/system.md")
     args = ap.parse_args()
     for tool in ("wrk", "nginx", "prometheus-node-exporter"):
@@ -620,6 +677,8 @@ def main():
                 print(f"==> {section}", file=sys.stderr, flush=True)
                 if section == "warm":
                     warm(b, out)
+                elif section == "warm-tls":
+                    warm_tls(b, out, baseline, rounds=1 if args.quick else args.rounds)
                 elif section == "matrix":
                     b.duration = 1 if args.quick else args.matrix_duration
                     matrix(b, out, baseline,

@@ -61,11 +61,14 @@ def alerts_job() -> str:
 
 
 def check_serves_from_simulator(binary: Path, command: list[str], env: dict[str, str], what: str,
-                                liveness: str, readiness: str, metrics: str) -> None:
-    """`command`, pointed at the demo simulator and given a free port, probed and scraped (check_serves)."""
+                                liveness: str, readiness: str, metrics: str,
+                                wrap=lambda port: []) -> None:
+    """`command`, pointed at the demo simulator and given a free port, probed and scraped (check_serves).
+    `wrap(port)` goes before the command (systemd-socket-activate listening on the port)."""
     with simulator(binary) as sim:
         port = free_port()
-        with running([*command, *upstream_flags(sim), f"--web.listen-address=127.0.0.1:{port}"], env) as process:
+        with running([*wrap(port), *command, *upstream_flags(sim), f"--web.listen-address=127.0.0.1:{port}"],
+                     env) as process:
             check_serves(port, process, what, liveness, readiness, metrics)
 
 
@@ -369,6 +372,7 @@ def systemd(binary: Path) -> None:
         values.setdefault(key, []).append(value)
     exec_start = shlex.split(values["ExecStart"][0])
 
+    socket, drop_in = SYSTEMD / "adobe_status_exporter.socket", SYSTEMD / "socket-activated.conf"
     with tempfile.TemporaryDirectory() as root:
         # verify needs the unit's binary and the distribution's units under one root.
         for src, dest in ((binary, exec_start[0]), (unit, f"/etc/systemd/system/{unit.name}")):
@@ -379,6 +383,17 @@ def systemd(binary: Path) -> None:
         r = subprocess.run(["systemd-analyze", "verify", f"--root={root}", f"/etc/systemd/system/{unit.name}"],
                            capture_output=True, text=True)
         check(r.returncode == 0 and not (r.stdout + r.stderr).strip(), "systemd-analyze verify: no finding",
+              (r.stdout + r.stderr).strip())
+        # The socket-activated variant: the .socket and the service with its drop-in.
+        for src, dest in ((socket, f"/etc/systemd/system/{socket.name}"),
+                          (drop_in, f"/etc/systemd/system/{unit.name}.d/{drop_in.name}")):
+            target = Path(root) / dest.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+        r = subprocess.run(["systemd-analyze", "verify", f"--root={root}", f"/etc/systemd/system/{socket.name}",
+                            f"/etc/systemd/system/{unit.name}"], capture_output=True, text=True)
+        check(r.returncode == 0 and not (r.stdout + r.stderr).strip(),
+              "systemd-analyze verify: the socket-activated variant (socket, service with drop-in), no finding",
               (r.stdout + r.stderr).strip())
     r = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--threshold=19", unit],
                        capture_output=True, text=True)
@@ -420,6 +435,28 @@ def systemd(binary: Path) -> None:
         check_serves_from_simulator(binary, command, env, "the systemd ExecStart line", "/-/healthy", "/-/ready",
                                     "/metrics")
     check(True, "the unit's command line runs against the simulator and serves adobe_status_up 1")
+
+    # The drop-in's ExecStart under systemd-socket-activate, which passes the socket as systemd does.
+    socket_exec = [v.strip() for k, _, v in (line.partition("=") for line in drop_in.read_text().splitlines()
+                                             if line.startswith("ExecStart="))]
+    check(socket_exec[0] == "" and "--web.systemd-socket" in socket_exec[-1],
+          "the drop-in resets ExecStart and serves the socket (--web.systemd-socket)", socket_exec)
+    check(any(line.startswith("ListenStream=") for line in socket.read_text().splitlines()),
+          "the socket unit listens on a stream socket")
+    with tempfile.TemporaryDirectory() as credentials:
+        (Path(credentials) / credential).write_text(DEMO_CLIENT_SECRET)
+        command = [str(binary)]
+        for word in shlex.split(socket_exec[-1])[1:]:
+            if word == "$ARGS":
+                command += [a for a in env["ARGS"].split() if not a.startswith("--web.listen-address")]
+            else:
+                command.append(word.replace("%d", credentials))
+        check_serves_from_simulator(binary, command, env, "the socket-activated ExecStart line", "/-/healthy",
+                                    "/-/ready", "/metrics",
+                                    # It passes on only the environment it is told to (systemd: EnvironmentFile=).
+                                    wrap=lambda port: ["systemd-socket-activate", f"--listen=127.0.0.1:{port}",
+                                                       *(f"--setenv={k}" for k in env if k != "PATH")])
+    check(True, "the socket-activated command line serves the socket systemd-socket-activate passes")
 
 
 def main() -> int:

@@ -49,7 +49,7 @@ CHANGE_KINDS = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"
 EXAMPLE_HOSTS: dict[str, str] = {}
 # Where example.com names are certificate identities of the TLS tests (client_allowed_sans, SANs
 # of the test certificates, header values in tests), not placeholders a reader must replace.
-TLS_TEST_IDENTITIES = ("tests/web.rs", "tests/fixtures/tls/", "src/web_config/")
+TLS_TEST_IDENTITIES = ("tests/web.rs", "crates/exporter-toolkit-web/")
 # Not scanned for addresses: lock files (registry URLs only) and the licence text.
 UNSCANNED = {"Cargo.lock", "fuzz/Cargo.lock", "LICENSE"}
 # cargo subcommands that come with cargo; any other must be installed earlier in the same job.

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use exporter_toolkit_web::ListenError;
 use reqwest::Url;
-use tracing::info;
+use tracing::{debug, info};
 
 use crate::config::{Config, DemoScenario, Mode, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use crate::ims::TokenCache;
@@ -133,21 +134,32 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         refresher.persist_to(writer);
     }
 
-    let addr = config.listen_socket_addr()?;
-    let listener = server::bind(addr).await.map_err(|err| {
-        if err.kind() == std::io::ErrorKind::AddrInUse {
-            anyhow::anyhow!(
-                "cannot listen on {addr}: the port is already in use; \
-                 pick another with --web.listen-address (for example --web.listen-address=:{})",
-                addr.port().wrapping_add(1).max(1)
-            )
-        } else {
-            anyhow::Error::new(err).context(format!("cannot listen on {addr}"))
-        }
-    })?;
-    let local = listener.local_addr().unwrap_or(addr);
+    // As Go's runtime does: about a thousand idle connections must not exhaust the default
+    // soft limit of 1024 open files.
+    if let Err(err) = exporter_toolkit_web::raise_open_files_limit() {
+        debug!(error = %err, "cannot read the open files limit");
+    }
+    let listeners = exporter_toolkit_web::listen(&config.web_flags)
+        .await
+        .map_err(|err| match err {
+            ListenError::Bind { address, source }
+                if source.kind() == std::io::ErrorKind::AddrInUse =>
+            {
+                anyhow::anyhow!(
+                    "cannot listen on {address}: the port is already in use; pick another \
+                     with --web.listen-address (for example --web.listen-address=:{})",
+                    address.port().wrapping_add(1).max(1)
+                )
+            }
+            other => anyhow::Error::new(other),
+        })?;
+    let addresses: Vec<String> = listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .map(|a| a.to_string())
+        .collect();
     info!(
-        address = %local,
+        address = addresses.join(","),
         tls = config.web.tls.is_some(),
         basic_auth = config.web.auth.is_some(),
         rate_limit = config.web.rate_limit.is_some(),
@@ -162,14 +174,12 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         refresher,
         metrics,
         max_scrape_wait: config.timeout,
-        auth: config.web.auth.clone(),
-        headers: config.web.headers.clone(),
-        rate_limit: config.web.rate_limit.clone(),
     });
-    server::serve(
-        listener,
-        app,
-        config.web.tls.clone(),
+    exporter_toolkit_web::serve(
+        listeners,
+        &config.web,
+        server::serve_options(),
+        server::service(app),
         server::shutdown_signal(),
     )
     .await;

@@ -4,8 +4,9 @@
 //! for data; when the cache is older than `--status.min-interval` one refresh runs through the
 //! [`status_api`] client (with an [`ims`] token and the [`rate_limit`] budget), the bodies are
 //! read by the tolerant [`model`], turned into a [`snapshot`] by pure functions, and encoded
-//! by [`metrics`] (and deflated once per refresh by [`gzip`]). [`server`] is the HTTP surface,
-//! [`app`] the wiring. The simulated Adobe used by `--demo` and the end-to-end tests is its own
+//! by [`metrics`] (and deflated once per refresh by [`gzip`]). [`server`] is the HTTP surface
+//! (its routes; TLS, auth, the rate limit and the listeners are the `exporter-toolkit-web`
+//! crate, crates/exporter-toolkit-web), [`app`] the wiring. The simulated Adobe used by `--demo` and the end-to-end tests is its own
 //! crate, `adobe-status-sim` (crates/adobe-status-sim).
 //! What the exporter relies on from Adobe's API is in docs/adobe-status-api.md.
 
@@ -29,4 +30,3 @@ pub mod status_api;
 pub mod status_page;
 pub mod timestamp;
 pub mod upstream;
-pub mod web_config;

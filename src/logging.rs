@@ -1,6 +1,7 @@
 //! Logging setup: logfmt (default) or JSON lines on stderr.
 //!
-//! `--log.level` applies to this crate; dependencies log at `warn` unless `RUST_LOG` says
+//! `--log.level` applies to this crate and to its web layer (`exporter-toolkit-web`: listeners,
+//! TLS, certificate reloads); other dependencies log at `warn` unless `RUST_LOG` says
 //! otherwise, so debug output stays about the exporter (and HTTP internals stay quiet).
 
 use tracing_subscriber::layer::SubscriberExt;
@@ -17,7 +18,9 @@ pub fn init(level: LogLevel, format: LogFormat) -> Result<(), LoggingError> {
     let level = level.as_str();
     let filter = match std::env::var("RUST_LOG") {
         Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(directives),
-        _ => EnvFilter::try_new(format!("warn,adobe_status_exporter={level}")),
+        _ => EnvFilter::try_new(format!(
+            "warn,adobe_status_exporter={level},exporter_toolkit_web={level}"
+        )),
     }
     .map_err(|e| LoggingError(e.to_string()))?;
     let registry = tracing_subscriber::registry().with(filter);

@@ -1,10 +1,9 @@
-//! HTTP surface (README "HTTP endpoints") on hyper 1: `/` (the status page), the telemetry
-//! path, `/-/healthy`, `/-/ready`; 404 and 405 for the rest; a header-read timeout and a small request buffer so idle or slow
-//! clients cannot pin connections; graceful shutdown that lets in-flight scrapes finish.
+//! HTTP surface (README "HTTP endpoints") as a hyper service: `/` (the status page), the
+//! telemetry path, `/-/healthy`, `/-/ready`; 404 and 405 for the rest. How it is served (the
+//! listeners, TLS, basic auth, the rate limit, headers, timeouts, graceful shutdown) is the
+//! `exporter-toolkit-web` crate's: [`service`] is what this exporter hands it.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,25 +12,21 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use exporter_toolkit_web::ServeOptions;
 use http_body::{Frame, SizeHint};
+use hyper::body::Incoming;
 use hyper::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, AUTHORIZATION,
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, VARY,
-    WWW_AUTHENTICATE, X_CONTENT_TYPE_OPTIONS,
+    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING,
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
 };
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
+use hyper::service::{service_fn, Service};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use tokio::net::{TcpListener, TcpStream};
-use tracing::{debug, error, info, warn};
+use tracing::{error, info, warn};
 
 use crate::metrics::{self, ExporterMetrics, Format};
 use crate::refresh::Refresher;
 use crate::status_page::{self, Health, LastRefresh, Links, Page};
 use crate::timestamp::unix_now;
-use crate::web_config::{AuthOutcome, BasicAuth, RateLimiter};
 
 /// Prometheus sends its scrape timeout in this header; we answer a little before it.
 const SCRAPE_TIMEOUT_HEADER: &str = "x-prometheus-scrape-timeout-seconds";
@@ -39,12 +34,6 @@ const SCRAPE_TIMEOUT_OFFSET: Duration = Duration::from_millis(500);
 /// Wait bound for clients that send no scrape timeout (curl, probes): answer promptly; the
 /// refresh goes on in the background for the next scrape.
 const DEFAULT_SCRAPE_WAIT: Duration = Duration::from_secs(5);
-/// Port scanners and slowloris clients get this long to send their headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// Requests are tiny; hyper's minimum buffer is 8 KiB.
-const MAX_BUF_SIZE: usize = 16 * 1024;
-/// How long shutdown waits for in-flight requests.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Everything a request handler needs.
 #[derive(Debug)]
@@ -54,12 +43,6 @@ pub struct App {
     pub metrics: Arc<ExporterMetrics>,
     /// Longest a scrape waits for a refresh (`--status.timeout`).
     pub max_scrape_wait: Duration,
-    /// Basic auth from `--web.config.file`, required on every path when set.
-    pub auth: Option<Arc<BasicAuth>>,
-    /// `http_server_config.headers` from `--web.config.file`, on every response.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// `rate_limit` from `--web.config.file`: every request takes a token, or gets a 429.
-    pub rate_limit: Option<Arc<RateLimiter>>,
 }
 
 /// Response body: a few shared chunks sent as they are. A `/metrics` answer is the scrape's
@@ -104,106 +87,35 @@ impl http_body::Body for Body {
     }
 }
 
-/// Serve until `shutdown` completes, then drain open connections. With `tls`, every
-/// connection must complete a TLS handshake (within the header-read timeout) first.
-pub async fn serve(
-    listener: TcpListener,
+/// The exporter's routes as the hyper service the web layer serves.
+pub fn service(
     app: Arc<App>,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    shutdown: impl Future<Output = ()>,
-) {
-    let graceful = GracefulShutdown::new();
-    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = accept(&listener) => {
-                let (stream, peer) = match accepted {
-                    Ok(pair) => pair,
-                    Err(err) => {
-                        // Usually EMFILE: back off instead of spinning.
-                        warn!(error = %err, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                };
-                let app = Arc::clone(&app);
-                let watcher = graceful.watcher();
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    match acceptor {
-                        None => serve_connection(TokioIo::new(stream), app, watcher, peer).await,
-                        Some(acceptor) => {
-                            match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await {
-                                Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), app, watcher, peer).await,
-                                Ok(Err(err)) => debug!(%peer, error = %err, "TLS handshake failed"),
-                                Err(_) => debug!(%peer, "TLS handshake timed out"),
-                            }
-                        }
-                    }
-                });
-            }
-            () = &mut shutdown => break,
-        }
-    }
-    drop(listener);
-    info!("shutting down: waiting for in-flight requests");
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        warn!("in-flight requests did not finish within {DRAIN_TIMEOUT:?}");
-    }
-}
-
-async fn serve_connection<I>(io: I, app: Arc<App>, watcher: Watcher, peer: SocketAddr)
-where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
-{
-    let service = service_fn(move |req| {
+) -> impl Service<
+    Request<Incoming>,
+    Response = Response<Body>,
+    Error = Infallible,
+    Future: Send + 'static,
+> + Clone
+       + Send
+       + Sync
+       + 'static {
+    service_fn(move |req| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Infallible>(handle(&app, req).await) }
-    });
-    let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
-        .max_buf_size(MAX_BUF_SIZE)
-        .serve_connection(io, service);
-    if let Err(err) = watcher.watch(connection).await {
-        debug!(%peer, error = %err, "connection ended with an error");
+    })
+}
+
+/// How the web layer serves this exporter: its defaults (5 s header-read timeout, 16 KiB
+/// request buffer, 15 s drain), and the exporter's name as the basic-auth realm.
+pub fn serve_options() -> ServeOptions {
+    ServeOptions {
+        realm: "adobe_status_exporter".to_owned(),
+        ..ServeOptions::default()
     }
 }
 
-/// Answer one request: the rate limit, basic auth, the route, then the configured headers
-/// (on every answer, 429 and 401 included). Public so tests can drive it without sockets.
+/// Answer one request by its route. Public so tests can drive it without sockets.
 pub async fn handle<B>(app: &App, req: Request<B>) -> Response<Body> {
-    let mut response = match &app.rate_limit {
-        Some(limiter) if !limiter.allow(std::time::Instant::now()) => {
-            plain(StatusCode::TOO_MANY_REQUESTS, "429 too many requests\n")
-        }
-        _ => route(app, req).await,
-    };
-    for (name, value) in &app.headers {
-        response.headers_mut().insert(name.clone(), value.clone());
-    }
-    response
-}
-
-async fn route<B>(app: &App, req: Request<B>) -> Response<Body> {
-    if let Some(auth) = &app.auth {
-        let header = req
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        if auth.check(header).await == AuthOutcome::Denied {
-            let mut response = plain(StatusCode::UNAUTHORIZED, "401 unauthorized\n");
-            response.headers_mut().insert(
-                WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"adobe_status_exporter\""),
-            );
-            return response;
-        }
-    }
     let path = req.uri().path();
     let method = req.method();
     let is_get = method == Method::GET || method == Method::HEAD;
@@ -432,36 +344,9 @@ pub async fn shutdown_signal() {
     info!("received a stop signal");
 }
 
-/// Bind the listener.
-pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    TcpListener::bind(addr).await
-}
-
-/// Accept one connection, with `TCP_NODELAY` set: a response goes out as head, shared body
-/// chunks and tail, and without it the short last segment waits for the client's delayed ACK
-/// (about 40 ms per keep-alive request at some body sizes).
-async fn accept(listener: &TcpListener) -> std::io::Result<(TcpStream, SocketAddr)> {
-    let (stream, peer) = listener.accept().await?;
-    if let Err(err) = stream.set_nodelay(true) {
-        debug!(%peer, error = %err, "cannot set TCP_NODELAY");
-    }
-    Ok((stream, peer))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn accepted_connections_have_nodelay() {
-        let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let client = TcpStream::connect(addr).await.unwrap();
-        // The client side keeps the default, so the assertion below is about `accept`.
-        assert!(!client.nodelay().unwrap());
-        let (accepted, _) = accept(&listener).await.unwrap();
-        assert!(accepted.nodelay().unwrap());
-    }
     use crate::config::{Command, Config};
     use http_body_util::BodyExt;
 
@@ -494,9 +379,6 @@ mod tests {
             refresher,
             metrics,
             max_scrape_wait: Duration::from_secs(5),
-            auth: None,
-            headers: Vec::new(),
-            rate_limit: None,
         }
     }
 

@@ -66,13 +66,18 @@ Durations accept forms like 30s, 5m, 1h. Sizes accept bytes or KiB/MiB suffixes.
         .args(["demo_listen_address", "demo_scenario", "demo_scale"]))
 )]
 pub(super) struct Args {
-    /// Address to serve on, host:port (":10042" means every interface)
+    /// Address to serve on, host:port (":10042" means every interface); repeat the flag to
+    /// serve on several, each the same way
     #[arg(
         long = "web.listen-address",
         default_value = ":10042",
         value_name = "ADDRESS"
     )]
-    pub(super) listen_address: String,
+    pub(super) listen_addresses: Vec<String>,
+
+    /// Serve the sockets systemd passed (socket activation) instead of --web.listen-address
+    #[arg(long = "web.systemd-socket")]
+    pub(super) systemd_socket: bool,
 
     /// Path under which to expose metrics
     #[arg(

@@ -8,12 +8,13 @@
 mod args;
 mod secret;
 
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use exporter_toolkit_web::{FlagConfig, WebConfig};
 use reqwest::Url;
 use secrecy::SecretString;
 
@@ -85,12 +86,12 @@ pub enum Mode {
 /// Validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub listen_address: String,
+    /// `--web.listen-address` (each resolvable), `--web.systemd-socket`, `--web.config.file`.
+    pub web_flags: FlagConfig,
     pub telemetry_path: String,
-    pub web_config_file: Option<PathBuf>,
     /// TLS, client certificates, basic auth, headers and rate limit from `--web.config.file`
     /// (all off without it).
-    pub web: crate::web_config::WebSecurity,
+    pub web: WebConfig,
     pub credentials: Arc<Credentials>,
     pub ims_url: Url,
     pub status_url: Url,
@@ -186,16 +187,22 @@ impl Config {
         )
     }
 
-    /// The address to bind, resolved (":port" means every IPv4 interface).
-    pub fn listen_socket_addr(&self) -> Result<SocketAddr, ConfigError> {
-        resolve_listen(&self.listen_address)
+    /// The addresses to bind, resolved (":port" means every IPv4 interface).
+    pub fn listen_socket_addrs(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+        self.web_flags
+            .listen_addresses
+            .iter()
+            .map(|raw| resolve_listen(raw))
+            .collect()
     }
 }
 
 /// The validation of the parsed flags, one concern per function; each error names its flag.
 impl Args {
     fn validate(self, env: &impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        resolve_listen(&self.listen_address)?;
+        for address in &self.listen_addresses {
+            resolve_listen(address)?;
+        }
         check_telemetry_path(&self.telemetry_path)?;
         let mut warnings = Vec::new();
         let mut web = load_web_config(self.web_config_file.as_deref())?;
@@ -213,9 +220,12 @@ impl Args {
         self.check_state_file()?;
         let (credentials, mode) = self.credentials_and_mode(env, &mut warnings)?;
         Ok(Config {
-            listen_address: self.listen_address,
+            web_flags: FlagConfig {
+                listen_addresses: self.listen_addresses,
+                systemd_socket: self.systemd_socket,
+                config_file: self.web_config_file,
+            },
             telemetry_path: self.telemetry_path,
-            web_config_file: self.web_config_file,
             web,
             credentials,
             ims_url,
@@ -360,11 +370,9 @@ fn check_telemetry_path(path: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn load_web_config(
-    path: Option<&std::path::Path>,
-) -> Result<crate::web_config::WebSecurity, ConfigError> {
+fn load_web_config(path: Option<&std::path::Path>) -> Result<WebConfig, ConfigError> {
     let Some(path) = path else {
-        return Ok(crate::web_config::WebSecurity::default());
+        return Ok(WebConfig::default());
     };
     if !path.is_file() {
         return Err(invalid(
@@ -372,8 +380,7 @@ fn load_web_config(
             format!("{} is not a readable file", path.display()),
         ));
     }
-    crate::web_config::WebSecurity::load(path)
-        .map_err(|e| invalid("--web.config.file", e.to_string()))
+    WebConfig::load(path).map_err(|e| invalid("--web.config.file", e.to_string()))
 }
 
 /// `--adobe.product-id`, repeated or comma-separated, de-duplicated in order.
@@ -434,21 +441,7 @@ fn locale(raw: &str) -> Result<String, ConfigError> {
 }
 
 fn resolve_listen(raw: &str) -> Result<SocketAddr, ConfigError> {
-    let flag = "--web.listen-address";
-    let with_host = match raw.strip_prefix(':') {
-        Some(port) => format!("0.0.0.0:{port}"),
-        None => raw.to_owned(),
-    };
-    let (_, port) = with_host
-        .rsplit_once(':')
-        .ok_or_else(|| invalid(flag, format!("{raw:?} is not host:port")))?;
-    port.parse::<u16>()
-        .map_err(|_| invalid(flag, format!("{raw:?} has an invalid port")))?;
-    with_host
-        .to_socket_addrs()
-        .map_err(|e| invalid(flag, format!("cannot resolve {raw:?}: {e}")))?
-        .next()
-        .ok_or_else(|| invalid(flag, format!("{raw:?} resolves to no address")))
+    exporter_toolkit_web::resolve_listen_address(raw).map_err(|e| ConfigError::Usage(e.to_string()))
 }
 
 fn parse_url(flag: &'static str, raw: &str) -> Result<Url, ConfigError> {

@@ -23,7 +23,8 @@ fn error(args: &[&str], secret: Option<&str>) -> String {
 #[test]
 fn demo_needs_no_credentials_and_has_documented_defaults() {
     let c = parse(&["--demo"], None).unwrap();
-    assert_eq!(c.listen_socket_addr().unwrap().port(), 10042);
+    assert_eq!(c.listen_socket_addrs().unwrap()[0].port(), 10042);
+    assert!(!c.web_flags.systemd_socket && c.web_flags.config_file.is_none());
     assert_eq!(c.telemetry_path, "/metrics");
     assert_eq!(c.min_interval, Duration::from_secs(60));
     assert_eq!(c.registry_interval, Duration::from_secs(3600));
@@ -293,4 +294,34 @@ fn the_state_file_is_optional_and_never_a_file_the_exporter_reads() {
     assert!(error(&["--demo", "--status.state-file="], None).contains("--status.state-file"));
     let dir = error(&["--demo", "--status.state-file=/var/lib/x/"], None);
     assert_eq!(dir, "--status.state-file: must be a file path");
+}
+
+#[test]
+fn listen_address_repeats_and_systemd_socket_is_a_switch() {
+    let c = parse(
+        &[
+            "--demo",
+            "--web.listen-address",
+            "127.0.0.1:1",
+            "--web.listen-address=[::1]:2",
+            "--web.systemd-socket",
+        ],
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.web_flags.listen_addresses, ["127.0.0.1:1", "[::1]:2"]);
+    assert_eq!(c.listen_socket_addrs().unwrap()[1].port(), 2);
+    assert!(c.web_flags.systemd_socket);
+    let message = error(
+        &[
+            "--demo",
+            "--web.listen-address=:1",
+            "--web.listen-address=nope",
+        ],
+        None,
+    );
+    assert!(
+        message.contains("--web.listen-address: \"nope\""),
+        "{message}"
+    );
 }

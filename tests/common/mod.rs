@@ -67,7 +67,14 @@ impl Exporter {
         let mut command = Command::new(BIN);
         command
             .args(args)
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"));
+        Exporter::start(command, env, port)
+    }
+
+    /// Run `command` (the binary, or a wrapper that ends in it) with the tests' clean
+    /// environment plus `env`, its stderr collected; `port` is where it will answer.
+    pub fn start(mut command: Command, env: &[(&str, &str)], port: u16) -> Exporter {
+        command
             .env_remove("ADOBE_CLIENT_ID")
             .env_remove("ADOBE_CLIENT_SECRET")
             .env_remove("ADOBE_CLIENT_SECRET_FILE")
@@ -93,6 +100,11 @@ impl Exporter {
             port,
             stderr,
         }
+    }
+
+    /// The process id (of the exporter, or of a wrapper that execs it).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     pub fn url(&self, path: &str) -> String {
