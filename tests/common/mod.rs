@@ -31,6 +31,33 @@ pub async fn simulator(scenario: Scenario) -> SimulatorHandle {
     .unwrap()
 }
 
+/// Whether process `pid` holds a listening TCP socket on `port` (Linux: its descriptors
+/// against the socket table's inodes). Elsewhere, or when /proc is not readable: true.
+fn listens_on(pid: u32, port: u16) -> bool {
+    let mut inodes = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            return true;
+        };
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let local_port = fields
+                .get(1)
+                .and_then(|a| a.rsplit(':').next())
+                .and_then(|p| u16::from_str_radix(p, 16).ok());
+            if local_port == Some(port) && fields.get(3) == Some(&"0A") {
+                inodes.extend(fields.get(9).map(|i| format!("socket:[{i}]")));
+            }
+        }
+    }
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return true;
+    };
+    fds.filter_map(Result::ok)
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .any(|target| inodes.iter().any(|i| target.to_string_lossy() == *i))
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -62,13 +89,41 @@ impl Exporter {
         Exporter::spawn(&args, &[("ADOBE_CLIENT_SECRET", SECRET)])
     }
 
+    /// Start the binary with `args` on a free port. Two tests can be handed the same free
+    /// port, and then one exporter's bind fails while its test would talk to the other's: so
+    /// this waits until the process holds the port itself (or has exited), and starts it
+    /// again on another port when the port was taken.
     pub fn spawn(args: &[String], env: &[(&str, &str)]) -> Exporter {
-        let port = free_port();
-        let mut command = Command::new(BIN);
-        command
-            .args(args)
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"));
-        Exporter::start(command, env, port)
+        for _ in 0..3 {
+            let port = free_port();
+            let mut command = Command::new(BIN);
+            command
+                .args(args)
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"));
+            let mut exporter = Exporter::start(command, env, port);
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                let exited = exporter
+                    .child
+                    .as_mut()
+                    .is_none_or(|c| c.try_wait().ok().flatten().is_some());
+                if exited {
+                    // Let the stderr reader catch up before looking at the reason.
+                    std::thread::sleep(Duration::from_millis(100));
+                    if exporter.logs().contains("already in use") {
+                        break;
+                    }
+                    return exporter;
+                }
+                if Instant::now() > deadline
+                    || exporter.pid().is_some_and(|pid| listens_on(pid, port))
+                {
+                    return exporter;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("no free port in three tries");
     }
 
     /// Run `command` (the binary, or a wrapper that ends in it) with the tests' clean
