@@ -214,7 +214,8 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| {
                 let feeds = parse_events(black_box(&bodies));
                 let derived =
-                    pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW).unwrap();
+                    pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW, None)
+                        .unwrap();
                 encode(
                     &metrics,
                     scrape_view(&Arc::new(derived.encoded)),

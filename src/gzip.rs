@@ -6,6 +6,9 @@
 //! final, so it can be spliced between other deflate output (the pieces after it never refer
 //! back into it). A scrape deflates only its few-KB head and tail and joins the three into one
 //! ordinary gzip member, its CRC-32 combined from the pieces' (the technique of pigz).
+//! The series may also be many segments, each deflated on its own ([`Deflater`]) so that a
+//! refresh can keep the ones whose text did not change, and sent one after another
+//! ([`Spliced`]).
 //! One member, not concatenated members: decoders that stop after the first member (some
 //! browsers) still see the whole body.
 
@@ -84,6 +87,28 @@ impl Segment {
 /// One gzip member of `head`, then `middle`'s input, then `tail`, as three chunks to send in
 /// order (the middle one shares `middle`'s bytes).
 pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], GzipError> {
+    let (first, last) = ends(head, middle.crc, middle.len, tail)?;
+    Ok([first, middle.deflated.clone(), last])
+}
+
+/// The first and last chunks of one gzip member of `head`, then `middle`'s input, then `tail`:
+/// `middle`'s parts go between the two as they are.
+pub fn member_around(
+    head: &[u8],
+    middle: &Spliced,
+    tail: &[u8],
+) -> Result<(Bytes, Bytes), GzipError> {
+    ends(head, middle.crc, middle.len, tail)
+}
+
+/// The gzip header and deflated `head`; the deflated `tail` and the trailer, whose CRC-32 and
+/// length cover a middle of `middle_len` bytes with CRC-32 `middle_crc` between the two.
+fn ends(
+    head: &[u8],
+    middle_crc: u32,
+    middle_len: u64,
+    tail: &[u8],
+) -> Result<(Bytes, Bytes), GzipError> {
     // Head and tail are a few KB each. One compressor per thread does both: setting up a
     // fresh one (hundreds of KB of tables) would cost more than compressing them. The full
     // flush after the head forgets it, so the tail never refers back across the middle.
@@ -100,17 +125,100 @@ pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], 
     let mut crc = crc32fast::Hasher::new();
     crc.update(head);
     crc.combine(&crc32fast::Hasher::new_with_initial_len(
-        middle.crc, middle.len,
+        middle_crc, middle_len,
     ));
     let mut tail_crc = crc32fast::Hasher::new();
     tail_crc.update(tail);
     crc.combine(&tail_crc);
-    let total = head.len() as u64 + middle.len + tail.len() as u64;
+    let total = head.len() as u64 + middle_len + tail.len() as u64;
     last.put_u32_le(crc.finalize());
     // ISIZE is the length modulo 2^32 (RFC 1952).
     last.put_u32_le((total & 0xffff_ffff) as u32);
 
-    Ok([first.freeze(), middle.deflated.clone(), last.freeze()])
+    Ok((first.freeze(), last.freeze()))
+}
+
+/// Segments one after another, as one middle for [`member_around`]: their deflated bytes in
+/// order (shared, not copied), with the CRC-32 and length of all they decompress to, combined
+/// once here rather than on every scrape.
+#[derive(Debug, Clone, Default)]
+pub struct Spliced {
+    parts: Vec<Bytes>,
+    crc: u32,
+    len: u64,
+}
+
+impl Spliced {
+    pub fn new<'a>(segments: impl IntoIterator<Item = &'a Segment>) -> Spliced {
+        let mut crc = crc32fast::Hasher::new();
+        let mut parts = Vec::new();
+        let mut len = 0;
+        for segment in segments.into_iter().filter(|s| s.len > 0) {
+            crc.combine(&crc32fast::Hasher::new_with_initial_len(
+                segment.crc,
+                segment.len,
+            ));
+            parts.push(segment.deflated.clone());
+            len += segment.len;
+        }
+        Spliced {
+            parts,
+            crc: crc.finalize(),
+            len,
+        }
+    }
+
+    /// The deflated parts, in order.
+    pub fn parts(&self) -> &[Bytes] {
+        &self.parts
+    }
+
+    /// Size of the deflated bytes.
+    pub fn deflated_len(&self) -> usize {
+        self.parts.iter().map(Bytes::len).sum()
+    }
+}
+
+/// Deflates many small independent segments with one compressor and one output buffer: a
+/// compressor's tables are hundreds of KB, more to set up than a small segment costs to deflate.
+pub struct Deflater {
+    compress: Compress,
+    out: Vec<u8>,
+}
+
+impl std::fmt::Debug for Deflater {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deflater").finish_non_exhaustive()
+    }
+}
+
+impl Default for Deflater {
+    fn default() -> Deflater {
+        Deflater {
+            compress: Compress::new(Compression::fast(), false),
+            out: Vec::new(),
+        }
+    }
+}
+
+impl Deflater {
+    /// `data` as a segment that refers to nothing before it, so that it can follow any other
+    /// segment: the same bytes whatever was deflated before. Its deflated bytes are sized
+    /// exactly (copied out of the reused buffer).
+    pub fn segment(&mut self, data: &[u8]) -> Result<Segment, GzipError> {
+        if data.is_empty() {
+            return Ok(Segment::default());
+        }
+        self.compress.reset();
+        self.out.clear();
+        self.out.reserve(data.len() / 4 + 64);
+        deflate_into(&mut self.compress, data, FlushCompress::Sync, &mut self.out)?;
+        Ok(Segment {
+            deflated: Bytes::copy_from_slice(&self.out),
+            crc: crc32fast::hash(data),
+            len: data.len() as u64,
+        })
+    }
 }
 
 thread_local! {
@@ -232,6 +340,37 @@ mod tests {
         let body = member(b"h\n", &segment, b"t\n").unwrap();
         assert_eq!(gunzip(&body), [b"h\n".as_slice(), &whole, b"t\n"].concat());
         assert!(segment.deflated_len() * 5 < whole.len());
+    }
+
+    #[test]
+    fn independent_segments_splice_in_any_order_into_one_member() {
+        let pieces = [text(2000, "a"), Vec::new(), text(10, "b"), text(3000, "c")];
+        let mut deflater = Deflater::default();
+        let segments: Vec<Segment> = pieces
+            .iter()
+            .map(|p| deflater.segment(p).unwrap())
+            .collect();
+        // The same bytes whatever the deflater did before: a segment refers to nothing earlier.
+        let alone = Deflater::default().segment(&pieces[3]).unwrap();
+        assert_eq!(alone.deflated, segments[3].deflated);
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]] {
+            let middle = Spliced::new(order.iter().map(|&i| &segments[i]));
+            assert_eq!(middle.parts().len(), 3, "the empty segment adds no part");
+            let (first, last) = member_around(b"head\n", &middle, b"# EOF\n").unwrap();
+            let body: Vec<Bytes> = std::iter::once(first)
+                .chain(middle.parts().iter().cloned())
+                .chain(std::iter::once(last))
+                .collect();
+            let expected: Vec<u8> = std::iter::once(b"head\n".to_vec())
+                .chain(order.iter().map(|&i| pieces[i].clone()))
+                .chain(std::iter::once(b"# EOF\n".to_vec()))
+                .collect::<Vec<_>>()
+                .concat();
+            assert_eq!(gunzip(&body), expected);
+            assert!(middle.deflated_len() * 5 < expected.len());
+        }
+        let (first, last) = member_around(b"", &Spliced::default(), b"").unwrap();
+        assert_eq!(gunzip(&[first, last]), b"");
     }
 
     #[test]
