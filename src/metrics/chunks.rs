@@ -38,27 +38,24 @@ pub(super) struct Chunk {
     /// Deflated on its own, so it can be spliced after any other chunk.
     pub(super) gzip: Segment,
     /// The text format of these lines, derived on the first text-format scrape that needs it
-    /// and shared, like the chunk, with every later generation that has the same lines.
-    text: OnceLock<TextChunk>,
-}
-
-/// One chunk in the text format: the rewritten comment lines as bytes of their own, the sample
-/// lines as slices of the OpenMetrics chunk; and the same deflated (`None` if that failed).
-#[derive(Debug)]
-pub(super) struct TextChunk {
-    pub(super) plain: Vec<Bytes>,
-    pub(super) gzip: Option<Segment>,
+    /// and shared, like the chunk, with every later generation that has the same lines: the
+    /// rewritten comment lines as bytes of their own, the sample lines as slices of `plain`.
+    text: OnceLock<Vec<Bytes>>,
+    /// The text format deflated, on the first text-format scrape that takes gzip (`None` if
+    /// that failed).
+    text_gzip: OnceLock<Option<Segment>>,
 }
 
 impl Chunk {
-    pub(super) fn text(&self) -> &TextChunk {
-        self.text.get_or_init(|| {
-            let plain = openmetrics_to_text_chunks(&self.plain);
-            TextChunk {
-                gzip: Segment::from_chunks(&plain).ok(),
-                plain,
-            }
-        })
+    pub(super) fn text(&self) -> &[Bytes] {
+        self.text
+            .get_or_init(|| openmetrics_to_text_chunks(&self.plain))
+    }
+
+    pub(super) fn text_gzip(&self) -> Option<&Segment> {
+        self.text_gzip
+            .get_or_init(|| Segment::from_chunks(self.text()).ok())
+            .as_ref()
     }
 
     /// The first line (with its `\n`): unique among the chunks of one text, since a chunk
@@ -152,6 +149,7 @@ impl<'p> Chunker<'p> {
                     plain: Bytes::copy_from_slice(lines),
                     gzip,
                     text: OnceLock::new(),
+                    text_gzip: OnceLock::new(),
                 })
             }
         };
@@ -328,14 +326,26 @@ mod tests {
         let text = family("a", 1500, |p| (p % 2) as u32).replace(" gauge\n", " info\n");
         let chunks = chunk(&text, &[]);
         assert!(chunks.len() > 3);
-        let per_chunk: Vec<u8> = chunks
-            .iter()
-            .flat_map(|c| c.text().plain.concat())
-            .collect();
+        let per_chunk: Vec<u8> = chunks.iter().flat_map(|c| c.text().concat()).collect();
         assert_eq!(
             per_chunk,
             super::super::format::openmetrics_to_text(&text).as_bytes()
         );
+    }
+
+    #[test]
+    fn the_text_format_is_deflated_only_when_asked() {
+        let chunks = chunk(&family("a", 100, |_| 0), &[]);
+        let text = chunks[0].text().concat();
+        assert!(chunks[0].text_gzip.get().is_none());
+        let segment = chunks[0].text_gzip().unwrap().clone();
+        let (first, last) =
+            crate::gzip::member_around(b"", &crate::gzip::Spliced::new([&segment]), b"").unwrap();
+        let body = [first, segment.deflated(), last].concat();
+        let mut decoded = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut decoded)
+            .unwrap();
+        assert_eq!(decoded, text);
     }
 
     #[test]

@@ -42,25 +42,28 @@ pub struct EncodedSnapshot {
 #[derive(Debug, Default)]
 struct Encoded {
     plain: Vec<Bytes>,
-    /// `None` if deflating failed: such scrapes are answered uncompressed.
-    gzip: Option<gzip::Spliced>,
+    /// OpenMetrics: set when encoded. The text format: deflated on the first gzip scrape (a
+    /// text-format client that does not take gzip never pays for it). `None` if deflating
+    /// failed: such scrapes are answered uncompressed.
+    gzip: OnceLock<Option<gzip::Spliced>>,
 }
 
 impl Encoded {
     fn openmetrics_of(chunks: &[Arc<Chunk>]) -> Encoded {
         Encoded {
             plain: chunks.iter().map(|c| c.plain.clone()).collect(),
-            gzip: Some(gzip::Spliced::new(chunks.iter().map(|c| &c.gzip))),
+            gzip: OnceLock::from(Some(gzip::Spliced::new(chunks.iter().map(|c| &c.gzip)))),
         }
     }
 
     /// The text format of the OpenMetrics series, mostly slices of their bytes.
     fn text_of(chunks: &[Arc<Chunk>]) -> Encoded {
-        let texts: Vec<_> = chunks.iter().map(|c| c.text()).collect();
-        let gzip: Option<Vec<&gzip::Segment>> = texts.iter().map(|t| t.gzip.as_ref()).collect();
         Encoded {
-            plain: texts.iter().flat_map(|t| t.plain.iter().cloned()).collect(),
-            gzip: gzip.map(gzip::Spliced::new),
+            plain: chunks
+                .iter()
+                .flat_map(|c| c.text().iter().cloned())
+                .collect(),
+            gzip: OnceLock::new(),
         }
     }
 }
@@ -137,6 +140,19 @@ impl EncodedSnapshot {
         } else {
             self.text.get_or_init(|| Encoded::text_of(&self.chunks))
         }
+    }
+
+    /// The series in `format` deflated, if they could be.
+    fn gzip(&self, format: Format) -> Option<&gzip::Spliced> {
+        self.encoded(format)
+            .gzip
+            // Only the text format's is unset (the OpenMetrics one is set when encoded).
+            .get_or_init(|| {
+                let segments: Option<Vec<&gzip::Segment>> =
+                    self.chunks.iter().map(|c| c.text_gzip()).collect();
+                segments.map(gzip::Spliced::new)
+            })
+            .as_ref()
     }
 }
 
@@ -252,11 +268,7 @@ impl Exposition {
         let empty = gzip::Spliced::default();
         let middle = match &self.snapshot {
             None => &empty,
-            Some(snapshot) => snapshot
-                .encoded(self.format)
-                .gzip
-                .as_ref()
-                .ok_or(EncodeError::NoGzip)?,
+            Some(snapshot) => snapshot.gzip(self.format).ok_or(EncodeError::NoGzip)?,
         };
         let (first, last) = match self.pieces.gzip.get() {
             Some(ends) => ends.clone(),
