@@ -183,6 +183,15 @@ fn pipeline(c: &mut Criterion) {
                 BatchSize::LargeInput,
             )
         });
+        // The next refresh with the same data: every chunk is the previous generation's (the
+        // text is still encoded and compared, nothing is deflated or kept twice).
+        group.bench_function(BenchmarkId::new("encode_snapshot_again", scale), |b| {
+            b.iter_batched(
+                || snapshot.clone(),
+                |snapshot| EncodedSnapshot::reusing(&Arc::new(snapshot), Some(&encoded)).unwrap(),
+                BatchSize::LargeInput,
+            )
+        });
         // What a warm scrape costs: health gauges and counters around the shared bytes.
         group.bench_function(BenchmarkId::new("encode_scrape", scale), |b| {
             b.iter(|| scrape(Format::OpenMetrics1))
