@@ -114,41 +114,6 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
             })
         }),
     )?;
-    // TEMP: the lead's two families (zero-filled here), to measure against the future size.
-    gauge_family(
-        encoder,
-        "product_recent_incidents",
-        "Adobe incidents per product and severity in the last 30 days.",
-        None,
-        products().flat_map(|(id, _)| {
-            Severity::ALL.into_iter().map(move |sev| {
-                (
-                    [
-                        ("product_id", id.as_str()),
-                        ("incident_severity", sev.label()),
-                    ],
-                    0_i64,
-                )
-            })
-        }),
-    )?;
-    gauge_family(
-        encoder,
-        "product_recent_impact",
-        "Seconds of Adobe incidents per product and severity in the last 30 days.",
-        Some(&Unit::Seconds),
-        products().flat_map(|(id, _)| {
-            Severity::ALL.into_iter().map(move |sev| {
-                (
-                    [
-                        ("product_id", id.as_str()),
-                        ("incident_severity", sev.label()),
-                    ],
-                    0_i64,
-                )
-            })
-        }),
-    )?;
     let services =
         || products().flat_map(|(pid, p)| p.services.iter().map(move |(sid, svc)| (pid, sid, svc)));
     info_family(
