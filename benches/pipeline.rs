@@ -130,7 +130,8 @@ fn pipeline(c: &mut Criterion) {
             .to_text();
         eprintln!(
             "scale {scale}: events {} B, scheduled {} B, registry {} B; \
-             {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples",
+             {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples, \
+             {} body chunks (OpenMetrics), {} (text)",
             bodies.events.len(),
             bodies.scheduled.len(),
             bodies.registry_len(),
@@ -146,6 +147,14 @@ fn pipeline(c: &mut Criterion) {
                 .map(|c| c.len())
                 .sum::<usize>(),
             exposition.lines().filter(|l| !l.starts_with('#')).count(),
+            encode(&metrics, scrape_view(&encoded), Format::OpenMetrics1)
+                .unwrap()
+                .chunks()
+                .count(),
+            encode(&metrics, scrape_view(&encoded), Format::Text)
+                .unwrap()
+                .chunks()
+                .count(),
         );
 
         // One warm scrape in `format`: health gauges and counters around the shared series.
