@@ -7,8 +7,8 @@
 //! back into it). A scrape deflates only its few-KB head and tail and joins the three into one
 //! ordinary gzip member, its CRC-32 combined from the pieces' (the technique of pigz).
 //! The series may also be many segments, each deflated on its own ([`Deflater`]) so that a
-//! refresh can keep the ones whose text did not change, and sent one after another
-//! ([`Spliced`]).
+//! refresh can keep the ones whose text did not change, joined once per refresh
+//! ([`Segment::concat`]).
 //! One member, not concatenated members: decoders that stop after the first member (some
 //! browsers) still see the whole body.
 
@@ -82,33 +82,34 @@ impl Segment {
     pub fn deflated(&self) -> Bytes {
         self.deflated.clone()
     }
+
+    /// Independent segments (see [`Deflater`]) one after another, as one segment: their
+    /// deflated bytes copied into one buffer, their CRC-32s and lengths combined. A scrape then
+    /// sends the series as one piece rather than hundreds of small ones.
+    pub fn concat<'a>(segments: impl IntoIterator<Item = &'a Segment>) -> Segment {
+        let segments: Vec<&Segment> = segments.into_iter().filter(|s| s.len > 0).collect();
+        let mut deflated = BytesMut::with_capacity(segments.iter().map(|s| s.deflated.len()).sum());
+        let mut crc = crc32fast::Hasher::new();
+        let mut len = 0;
+        for segment in segments {
+            deflated.put_slice(&segment.deflated);
+            crc.combine(&crc32fast::Hasher::new_with_initial_len(
+                segment.crc,
+                segment.len,
+            ));
+            len += segment.len;
+        }
+        Segment {
+            deflated: deflated.freeze(),
+            crc: crc.finalize(),
+            len,
+        }
+    }
 }
 
 /// One gzip member of `head`, then `middle`'s input, then `tail`, as three chunks to send in
 /// order (the middle one shares `middle`'s bytes).
 pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], GzipError> {
-    let (first, last) = ends(head, middle.crc, middle.len, tail)?;
-    Ok([first, middle.deflated.clone(), last])
-}
-
-/// The first and last chunks of one gzip member of `head`, then `middle`'s input, then `tail`:
-/// `middle`'s parts go between the two as they are.
-pub fn member_around(
-    head: &[u8],
-    middle: &Spliced,
-    tail: &[u8],
-) -> Result<(Bytes, Bytes), GzipError> {
-    ends(head, middle.crc, middle.len, tail)
-}
-
-/// The gzip header and deflated `head`; the deflated `tail` and the trailer, whose CRC-32 and
-/// length cover a middle of `middle_len` bytes with CRC-32 `middle_crc` between the two.
-fn ends(
-    head: &[u8],
-    middle_crc: u32,
-    middle_len: u64,
-    tail: &[u8],
-) -> Result<(Bytes, Bytes), GzipError> {
     // Head and tail are a few KB each. One compressor per thread does both: setting up a
     // fresh one (hundreds of KB of tables) would cost more than compressing them. The full
     // flush after the head forgets it, so the tail never refers back across the middle.
@@ -125,58 +126,21 @@ fn ends(
     let mut crc = crc32fast::Hasher::new();
     crc.update(head);
     crc.combine(&crc32fast::Hasher::new_with_initial_len(
-        middle_crc, middle_len,
+        middle.crc, middle.len,
     ));
     let mut tail_crc = crc32fast::Hasher::new();
     tail_crc.update(tail);
     crc.combine(&tail_crc);
-    let total = head.len() as u64 + middle_len + tail.len() as u64;
+    let total = head.len() as u64 + middle.len + tail.len() as u64;
     last.put_u32_le(crc.finalize());
     // ISIZE is the length modulo 2^32 (RFC 1952).
     last.put_u32_le((total & 0xffff_ffff) as u32);
 
-    Ok((first.freeze(), last.freeze()))
+    Ok([first.freeze(), middle.deflated.clone(), last.freeze()])
 }
 
-/// Segments one after another, as one middle for [`member_around`]: their deflated bytes in
-/// order (shared, not copied), with the CRC-32 and length of all they decompress to, combined
-/// once here rather than on every scrape.
-#[derive(Debug, Clone, Default)]
-pub struct Spliced {
-    parts: Vec<Bytes>,
-    crc: u32,
-    len: u64,
-}
-
-impl Spliced {
-    pub fn new<'a>(segments: impl IntoIterator<Item = &'a Segment>) -> Spliced {
-        let mut crc = crc32fast::Hasher::new();
-        let mut parts = Vec::new();
-        let mut len = 0;
-        for segment in segments.into_iter().filter(|s| s.len > 0) {
-            crc.combine(&crc32fast::Hasher::new_with_initial_len(
-                segment.crc,
-                segment.len,
-            ));
-            parts.push(segment.deflated.clone());
-            len += segment.len;
-        }
-        Spliced {
-            parts,
-            crc: crc.finalize(),
-            len,
-        }
-    }
-
-    /// The deflated parts, in order.
-    pub fn parts(&self) -> &[Bytes] {
-        &self.parts
-    }
-
-    /// Size of the deflated bytes.
-    pub fn deflated_len(&self) -> usize {
-        self.parts.iter().map(Bytes::len).sum()
-    }
+thread_local! {
+    static SCRAPE_COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
 }
 
 /// Deflates many small independent segments with one compressor and one output buffer: a
@@ -219,10 +183,6 @@ impl Deflater {
             len: data.len() as u64,
         })
     }
-}
-
-thread_local! {
-    static SCRAPE_COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
 }
 
 /// Raw deflate of all of `data`, ending with `flush` (Sync: byte-aligned, not final; Full: the
@@ -343,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn independent_segments_splice_in_any_order_into_one_member() {
+    fn independent_segments_join_in_any_order_into_one_member() {
         let pieces = [text(2000, "a"), Vec::new(), text(10, "b"), text(3000, "c")];
         let mut deflater = Deflater::default();
         let segments: Vec<Segment> = pieces
@@ -354,13 +314,8 @@ mod tests {
         let alone = Deflater::default().segment(&pieces[3]).unwrap();
         assert_eq!(alone.deflated, segments[3].deflated);
         for order in [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]] {
-            let middle = Spliced::new(order.iter().map(|&i| &segments[i]));
-            assert_eq!(middle.parts().len(), 3, "the empty segment adds no part");
-            let (first, last) = member_around(b"head\n", &middle, b"# EOF\n").unwrap();
-            let body: Vec<Bytes> = std::iter::once(first)
-                .chain(middle.parts().iter().cloned())
-                .chain(std::iter::once(last))
-                .collect();
+            let middle = Segment::concat(order.iter().map(|&i| &segments[i]));
+            let body = member(b"head\n", &middle, b"# EOF\n").unwrap();
             let expected: Vec<u8> = std::iter::once(b"head\n".to_vec())
                 .chain(order.iter().map(|&i| pieces[i].clone()))
                 .chain(std::iter::once(b"# EOF\n".to_vec()))
@@ -369,8 +324,10 @@ mod tests {
             assert_eq!(gunzip(&body), expected);
             assert!(middle.deflated_len() * 5 < expected.len());
         }
-        let (first, last) = member_around(b"", &Spliced::default(), b"").unwrap();
-        assert_eq!(gunzip(&[first, last]), b"");
+        assert_eq!(
+            gunzip(&member(b"", &Segment::concat([]), b"").unwrap()),
+            b""
+        );
     }
 
     #[test]

@@ -278,9 +278,9 @@ async fn metrics_response<B>(app: &App, req: &Request<B>) -> Response<Body> {
 /// A response with the body as one gzip member (and `Content-Encoding: gzip`) when the client
 /// takes gzip and `gzip` can make it, else with the `plain` body; a failed gzip is logged and
 /// answered uncompressed. `gzip` gives `None` when there is nothing pre-deflated to splice.
-fn gzip_if_accepted<E: std::fmt::Display, C: IntoIterator<Item = Bytes>>(
+fn gzip_if_accepted<E: std::fmt::Display>(
     headers: &HeaderMap,
-    gzip: impl FnOnce() -> Option<Result<C, E>>,
+    gzip: impl FnOnce() -> Option<Result<[Bytes; 3], E>>,
     plain: impl FnOnce() -> Body,
 ) -> Response<Body> {
     let gzipped = if accepts_gzip(headers) {

@@ -45,14 +45,14 @@ struct Encoded {
     /// OpenMetrics: set when encoded. The text format: deflated on the first gzip scrape (a
     /// text-format client that does not take gzip never pays for it). `None` if deflating
     /// failed: such scrapes are answered uncompressed.
-    gzip: OnceLock<Option<gzip::Spliced>>,
+    gzip: OnceLock<Option<gzip::Segment>>,
 }
 
 impl Encoded {
     fn openmetrics_of(chunks: &[Arc<Chunk>]) -> Encoded {
         Encoded {
             plain: chunks.iter().map(|c| c.plain.clone()).collect(),
-            gzip: OnceLock::from(Some(gzip::Spliced::new(chunks.iter().map(|c| &c.gzip)))),
+            gzip: OnceLock::from(Some(gzip::Segment::concat(chunks.iter().map(|c| &c.gzip)))),
         }
     }
 
@@ -143,14 +143,14 @@ impl EncodedSnapshot {
     }
 
     /// The series in `format` deflated, if they could be.
-    fn gzip(&self, format: Format) -> Option<&gzip::Spliced> {
+    fn gzip(&self, format: Format) -> Option<&gzip::Segment> {
         self.encoded(format)
             .gzip
             // Only the text format's is unset (the OpenMetrics one is set when encoded).
             .get_or_init(|| {
                 let segments: Option<Vec<&gzip::Segment>> =
                     self.chunks.iter().map(|c| c.text_gzip()).collect();
-                segments.map(gzip::Spliced::new)
+                segments.map(gzip::Segment::concat)
             })
             .as_ref()
     }
@@ -264,26 +264,19 @@ impl Exposition {
 
     /// The same text as one gzip member, sharing the snapshot's pre-deflated series (and the
     /// deflated head and tail of earlier scrapes with the same pieces).
-    pub fn gzip_chunks(&self) -> Result<Vec<Bytes>, EncodeError> {
-        let empty = gzip::Spliced::default();
+    pub fn gzip_chunks(&self) -> Result<[Bytes; 3], EncodeError> {
+        let empty = gzip::Segment::default();
         let middle = match &self.snapshot {
             None => &empty,
             Some(snapshot) => snapshot.gzip(self.format).ok_or(EncodeError::NoGzip)?,
         };
-        let (first, last) = match self.pieces.gzip.get() {
-            Some(ends) => ends.clone(),
-            None => {
-                let ends = gzip::member_around(&self.pieces.head, middle, &self.pieces.tail)?;
-                // A concurrent scrape may have set the same bytes first; either copy is right.
-                let _ = self.pieces.gzip.set(ends.clone());
-                ends
-            }
-        };
-        let mut chunks = Vec::with_capacity(middle.parts().len() + 2);
-        chunks.push(first);
-        chunks.extend_from_slice(middle.parts());
-        chunks.push(last);
-        Ok(chunks)
+        if let Some((first, last)) = self.pieces.gzip.get() {
+            return Ok([first.clone(), middle.deflated(), last.clone()]);
+        }
+        let [first, middle, last] = gzip::member(&self.pieces.head, middle, &self.pieces.tail)?;
+        // A concurrent scrape may have set the same bytes first; either copy is right.
+        let _ = self.pieces.gzip.set((first.clone(), last.clone()));
+        Ok([first, middle, last])
     }
 
     pub fn len(&self) -> usize {
