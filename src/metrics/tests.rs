@@ -373,7 +373,7 @@ fn cached_pieces_never_keep_an_old_snapshot_alive() {
 }
 
 /// A catalogue of `n` products with two services each, and one Major incident on product
-/// `incident_on` if any: at 2,000 products the series are megabytes, many chunks.
+/// `incident_on` if any: at 4,000 products the series are megabytes, tens of chunks.
 fn catalogue(n: usize, incident_on: Option<usize>) -> Arc<Snapshot> {
     let products: Vec<String> = (0..n)
         .map(|i| {
@@ -430,7 +430,7 @@ fn shared(new: &[Bytes], old: &[Bytes]) -> usize {
 fn chunked_series_are_the_same_bytes_in_both_formats_and_in_gzip() {
     let metrics = Arc::new(ExporterMetrics::new());
     metrics.observe_request(Api::Events, Some(200), Duration::from_millis(20));
-    let snapshot = catalogue(2000, Some(7));
+    let snapshot = catalogue(4000, Some(7));
     let whole = encoded_whole(&snapshot);
     let encoded = Arc::new(EncodedSnapshot::new(&snapshot).unwrap());
     assert_eq!(encoded.encoded_len(), whole.len());
@@ -472,8 +472,8 @@ fn an_unchanged_snapshot_encoded_again_shares_every_chunk_in_both_formats() {
 #[test]
 fn a_changed_product_changes_only_the_chunks_it_is_in() {
     let metrics = Arc::new(ExporterMetrics::new());
-    let first = Arc::new(EncodedSnapshot::new(&catalogue(2000, None)).unwrap());
-    let changed = catalogue(2000, Some(1234));
+    let first = Arc::new(EncodedSnapshot::new(&catalogue(4000, None)).unwrap());
+    let changed = catalogue(4000, Some(1234));
     let second = Arc::new(EncodedSnapshot::reusing(&changed, Some(&first)).unwrap());
     let before = encode(&metrics, fresh_view(&first, true), Format::OpenMetrics1).unwrap();
     let after = encode(&metrics, fresh_view(&second, true), Format::OpenMetrics1).unwrap();
