@@ -130,7 +130,8 @@ fn pipeline(c: &mut Criterion) {
             .to_text();
         eprintln!(
             "scale {scale}: events {} B, scheduled {} B, registry {} B; \
-             {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples",
+             {} products, {} incident series, {} maintenance series; /metrics {} B ({} B gzipped), {} samples, \
+             {} body chunks (OpenMetrics), {} (text)",
             bodies.events.len(),
             bodies.scheduled.len(),
             bodies.registry_len(),
@@ -146,6 +147,14 @@ fn pipeline(c: &mut Criterion) {
                 .map(|c| c.len())
                 .sum::<usize>(),
             exposition.lines().filter(|l| !l.starts_with('#')).count(),
+            encode(&metrics, scrape_view(&encoded), Format::OpenMetrics1)
+                .unwrap()
+                .chunks()
+                .count(),
+            encode(&metrics, scrape_view(&encoded), Format::Text)
+                .unwrap()
+                .chunks()
+                .count(),
         );
 
         // One warm scrape in `format`: health gauges and counters around the shared series.
@@ -183,6 +192,15 @@ fn pipeline(c: &mut Criterion) {
                 BatchSize::LargeInput,
             )
         });
+        // The next refresh with the same data: every chunk is the previous generation's (the
+        // text is still encoded and compared, nothing is deflated or kept twice).
+        group.bench_function(BenchmarkId::new("encode_snapshot_again", scale), |b| {
+            b.iter_batched(
+                || snapshot.clone(),
+                |snapshot| EncodedSnapshot::reusing(&Arc::new(snapshot), Some(&encoded)).unwrap(),
+                BatchSize::LargeInput,
+            )
+        });
         // What a warm scrape costs: health gauges and counters around the shared bytes.
         group.bench_function(BenchmarkId::new("encode_scrape", scale), |b| {
             b.iter(|| scrape(Format::OpenMetrics1))
@@ -214,7 +232,8 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| {
                 let feeds = parse_events(black_box(&bodies));
                 let derived =
-                    pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW).unwrap();
+                    pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW, None)
+                        .unwrap();
                 encode(
                     &metrics,
                     scrape_view(&Arc::new(derived.encoded)),

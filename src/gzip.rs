@@ -6,6 +6,9 @@
 //! final, so it can be spliced between other deflate output (the pieces after it never refer
 //! back into it). A scrape deflates only its few-KB head and tail and joins the three into one
 //! ordinary gzip member, its CRC-32 combined from the pieces' (the technique of pigz).
+//! The series may also be many segments, each deflated on its own ([`Deflater`]) so that a
+//! refresh can keep the ones whose text did not change, joined once per refresh
+//! ([`Segment::concat`]).
 //! One member, not concatenated members: decoders that stop after the first member (some
 //! browsers) still see the whole body.
 
@@ -79,6 +82,29 @@ impl Segment {
     pub fn deflated(&self) -> Bytes {
         self.deflated.clone()
     }
+
+    /// Independent segments (see [`Deflater`]) one after another, as one segment: their
+    /// deflated bytes copied into one buffer, their CRC-32s and lengths combined. A scrape then
+    /// sends the series as one piece rather than hundreds of small ones.
+    pub fn concat<'a>(segments: impl IntoIterator<Item = &'a Segment>) -> Segment {
+        let segments: Vec<&Segment> = segments.into_iter().filter(|s| s.len > 0).collect();
+        let mut deflated = BytesMut::with_capacity(segments.iter().map(|s| s.deflated.len()).sum());
+        let mut crc = crc32fast::Hasher::new();
+        let mut len = 0;
+        for segment in segments {
+            deflated.put_slice(&segment.deflated);
+            crc.combine(&crc32fast::Hasher::new_with_initial_len(
+                segment.crc,
+                segment.len,
+            ));
+            len += segment.len;
+        }
+        Segment {
+            deflated: deflated.freeze(),
+            crc: crc.finalize(),
+            len,
+        }
+    }
 }
 
 /// One gzip member of `head`, then `middle`'s input, then `tail`, as three chunks to send in
@@ -115,6 +141,48 @@ pub fn member(head: &[u8], middle: &Segment, tail: &[u8]) -> Result<[Bytes; 3], 
 
 thread_local! {
     static SCRAPE_COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+}
+
+/// Deflates many small independent segments with one compressor and one output buffer: a
+/// compressor's tables are hundreds of KB, more to set up than a small segment costs to deflate.
+pub struct Deflater {
+    compress: Compress,
+    out: Vec<u8>,
+}
+
+impl std::fmt::Debug for Deflater {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deflater").finish_non_exhaustive()
+    }
+}
+
+impl Default for Deflater {
+    fn default() -> Deflater {
+        Deflater {
+            compress: Compress::new(Compression::fast(), false),
+            out: Vec::new(),
+        }
+    }
+}
+
+impl Deflater {
+    /// `data` as a segment that refers to nothing before it, so that it can follow any other
+    /// segment: the same bytes whatever was deflated before. Its deflated bytes are sized
+    /// exactly (copied out of the reused buffer).
+    pub fn segment(&mut self, data: &[u8]) -> Result<Segment, GzipError> {
+        if data.is_empty() {
+            return Ok(Segment::default());
+        }
+        self.compress.reset();
+        self.out.clear();
+        self.out.reserve(data.len() / 4 + 64);
+        deflate_into(&mut self.compress, data, FlushCompress::Sync, &mut self.out)?;
+        Ok(Segment {
+            deflated: Bytes::copy_from_slice(&self.out),
+            crc: crc32fast::hash(data),
+            len: data.len() as u64,
+        })
+    }
 }
 
 /// Raw deflate of all of `data`, ending with `flush` (Sync: byte-aligned, not final; Full: the
@@ -232,6 +300,34 @@ mod tests {
         let body = member(b"h\n", &segment, b"t\n").unwrap();
         assert_eq!(gunzip(&body), [b"h\n".as_slice(), &whole, b"t\n"].concat());
         assert!(segment.deflated_len() * 5 < whole.len());
+    }
+
+    #[test]
+    fn independent_segments_join_in_any_order_into_one_member() {
+        let pieces = [text(2000, "a"), Vec::new(), text(10, "b"), text(3000, "c")];
+        let mut deflater = Deflater::default();
+        let segments: Vec<Segment> = pieces
+            .iter()
+            .map(|p| deflater.segment(p).unwrap())
+            .collect();
+        // The same bytes whatever the deflater did before: a segment refers to nothing earlier.
+        let alone = Deflater::default().segment(&pieces[3]).unwrap();
+        assert_eq!(alone.deflated, segments[3].deflated);
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]] {
+            let middle = Segment::concat(order.iter().map(|&i| &segments[i]));
+            let body = member(b"head\n", &middle, b"# EOF\n").unwrap();
+            let expected: Vec<u8> = std::iter::once(b"head\n".to_vec())
+                .chain(order.iter().map(|&i| pieces[i].clone()))
+                .chain(std::iter::once(b"# EOF\n".to_vec()))
+                .collect::<Vec<_>>()
+                .concat();
+            assert_eq!(gunzip(&body), expected);
+            assert!(middle.deflated_len() * 5 < expected.len());
+        }
+        assert_eq!(
+            gunzip(&member(b"", &Segment::concat([]), b"").unwrap()),
+            b""
+        );
     }
 
     #[test]

@@ -103,12 +103,14 @@ pub struct Derived {
 /// The CPU part of a refresh: derive the snapshot for the watched products at `now` (Unix
 /// seconds), encode its series and render its part of the status page, once. The feeds are
 /// dropped before encoding: at 100× the catalogue they and the encoded text would otherwise be
-/// alive at once.
+/// alive at once. The encoded series share `previous`'s bytes (the generation still being
+/// served) wherever they are the same.
 pub fn derive_and_encode(
     registry: &Registry,
     feeds: EventFeeds,
     watch: &Watch,
     now: f64,
+    previous: Option<&EncodedSnapshot>,
 ) -> Result<Derived, EncodeError> {
     let snapshot = Arc::new(snapshot::derive(
         registry,
@@ -118,7 +120,7 @@ pub fn derive_and_encode(
         now,
     ));
     drop(feeds);
-    let encoded = EncodedSnapshot::new(&snapshot)?;
+    let encoded = EncodedSnapshot::reusing(&snapshot, previous)?;
     let page = AdobePart::render(&snapshot, now);
     Ok(Derived {
         snapshot,
@@ -164,7 +166,7 @@ mod tests {
             b"[]",
         )
         .unwrap();
-        let derived = derive_and_encode(&registry, feeds, &Watch::all(), NOW).unwrap();
+        let derived = derive_and_encode(&registry, feeds, &Watch::all(), NOW, None).unwrap();
         assert_eq!(derived.snapshot.incidents.len(), 1);
         assert_eq!(derived.page.summary().incidents, 1);
         let text = healthy_exposition(derived.encoded, NOW).unwrap().to_text();

@@ -469,8 +469,10 @@ impl Refresher {
         // milliseconds of CPU that must not hold up scrapes served from the cache meanwhile.
         let watch = self.watch.clone();
         let registry_products = registry.products.len();
+        // The series still served: the new ones share its bytes wherever they are the same.
+        let previous = self.read().snapshot.clone();
         let derived = tokio::task::spawn_blocking(move || {
-            pipeline::derive_and_encode(&registry, feeds, &watch, now)
+            pipeline::derive_and_encode(&registry, feeds, &watch, now, previous.as_deref())
         })
         .await
         .map_err(|err| RefreshError::Derive(err.to_string()))?
@@ -487,6 +489,7 @@ impl Refresher {
             );
         }
         let summary = encoded.summary();
+        let (series_bytes, series_new_bytes) = (encoded.encoded_len(), encoded.new_bytes());
         let page_bytes = page.len();
         let succeeded_at = SystemTime::now();
         let recovered = {
@@ -510,6 +513,8 @@ impl Refresher {
                     products = summary.products,
                     ongoing_incidents = summary.ongoing_incidents,
                     maintenances = summary.maintenance_series,
+                    series_bytes,
+                    series_new_bytes,
                     status_page_bytes = page_bytes,
                     duration_ms,
                     "refreshed Adobe status"

@@ -84,7 +84,7 @@ fn run_pipeline(events: &[u8], scheduled: &[u8], registry: &[u8]) -> Option<Stri
             .map(|f| f.scheduled)
             .unwrap_or_default(),
     };
-    let derived = pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW).unwrap();
+    let derived = pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW, None).unwrap();
     Some(
         pipeline::healthy_exposition(derived.encoded, NOW)
             .unwrap()

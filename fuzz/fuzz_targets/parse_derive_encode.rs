@@ -31,7 +31,7 @@ fuzz_target!(|input: &[u8]| {
             .map(|f| f.scheduled)
             .unwrap_or_default(),
     };
-    let derived = pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW)
+    let derived = pipeline::derive_and_encode(&registry, feeds, &Watch::all(), NOW, None)
         .expect("encoding cannot fail");
     let exposition =
         pipeline::healthy_exposition(derived.encoded, NOW).expect("encoding cannot fail");

@@ -11,8 +11,9 @@ use bytes::Bytes;
 use prometheus_client::registry::Registry as PromRegistry;
 
 use super::adobe::SnapshotCollector;
+use super::chunks::{Chunk, Chunker};
 use super::exporter::{ExporterMetrics, HealthCollector};
-use super::format::{openmetrics_to_text, openmetrics_to_text_chunks, Format};
+use super::format::{openmetrics_to_text, Format};
 use super::PREFIX;
 use crate::gzip;
 use crate::snapshot::Snapshot;
@@ -20,14 +21,19 @@ use crate::snapshot::Snapshot;
 /// A snapshot's series, already encoded. Built once per refresh; every scrape until the next
 /// refresh shares these bytes instead of encoding thousands of series again. The snapshot
 /// itself is not kept: the bytes are all a scrape needs (at 100× the real catalogue that
-/// halves what a refresh holds).
+/// halves what a refresh holds). The series are chunks (`chunks.rs`) that the next refresh
+/// shares wherever its text is the same ([`EncodedSnapshot::reusing`]).
 #[derive(Debug)]
 pub struct EncodedSnapshot {
+    chunks: Vec<Arc<Chunk>>,
     openmetrics: Encoded,
     /// The text format, derived from the OpenMetrics text when a scrape first asks for it
     /// (Prometheus asks for OpenMetrics, so usually never): its rewritten comment lines, and
-    /// slices of the OpenMetrics bytes for the samples, which both formats share.
+    /// slices of the OpenMetrics bytes for the samples, which both formats share. Derived
+    /// chunk by chunk; a chunk shared with the previous generation brings its text along.
     text: OnceLock<Encoded>,
+    /// Bytes of series encoded anew, not shared with the previous generation.
+    new_bytes: usize,
     summary: SnapshotSummary,
 }
 
@@ -36,20 +42,28 @@ pub struct EncodedSnapshot {
 #[derive(Debug, Default)]
 struct Encoded {
     plain: Vec<Bytes>,
-    /// `None` if deflating failed: such scrapes are answered uncompressed.
-    gzip: Option<gzip::Segment>,
+    /// OpenMetrics: set when encoded. The text format: deflated on the first gzip scrape (a
+    /// text-format client that does not take gzip never pays for it). `None` if deflating
+    /// failed: such scrapes are answered uncompressed.
+    gzip: OnceLock<Option<gzip::Segment>>,
 }
 
 impl Encoded {
-    /// The text format of the OpenMetrics series, mostly slices of their bytes.
-    fn text_of(openmetrics: &[Bytes]) -> Encoded {
-        let plain: Vec<Bytes> = openmetrics
-            .iter()
-            .flat_map(openmetrics_to_text_chunks)
-            .collect();
+    fn openmetrics_of(chunks: &[Arc<Chunk>]) -> Encoded {
         Encoded {
-            gzip: gzip::Segment::from_chunks(&plain).ok(),
-            plain,
+            plain: chunks.iter().map(|c| c.plain.clone()).collect(),
+            gzip: OnceLock::from(Some(gzip::Segment::concat(chunks.iter().map(|c| &c.gzip)))),
+        }
+    }
+
+    /// The text format of the OpenMetrics series, mostly slices of their bytes.
+    fn text_of(chunks: &[Arc<Chunk>]) -> Encoded {
+        Encoded {
+            plain: chunks
+                .iter()
+                .flat_map(|c| c.text().iter().cloned())
+                .collect(),
+            gzip: OnceLock::new(),
         }
     }
 }
@@ -74,22 +88,25 @@ pub struct SnapshotSummary {
 
 impl EncodedSnapshot {
     pub fn new(snapshot: &Arc<Snapshot>) -> Result<EncodedSnapshot, EncodeError> {
-        // Sized up front (~2.2 KB per product with its services at the real catalogue's
-        // shape): growing a 13 MB string at 100× by doubling would briefly need twice that.
-        let series = snapshot.incidents.len() + snapshot.maintenances.len();
-        let mut text = String::with_capacity(4096 + snapshot.products.len() * 2200 + series * 1024);
+        EncodedSnapshot::reusing(snapshot, None)
+    }
+
+    /// [`EncodedSnapshot::new`], sharing `previous`'s chunks wherever the text is the same:
+    /// while the previous generation is still served, only what changed is held twice.
+    pub fn reusing(
+        snapshot: &Arc<Snapshot>,
+        previous: Option<&EncodedSnapshot>,
+    ) -> Result<EncodedSnapshot, EncodeError> {
+        let mut chunker = Chunker::new(previous.map_or(&[], |p| p.chunks.as_slice()));
         let mut registry = PromRegistry::with_prefix(PREFIX);
         registry.register_collector(Box::new(SnapshotCollector(Arc::clone(snapshot))));
-        prometheus_client::encoding::text::encode_registry(&mut text, &registry)?;
-        // The estimate above is generous: kept for the whole generation, the spare capacity
-        // would be megabytes at 100×.
-        text.shrink_to_fit();
+        prometheus_client::encoding::text::encode_registry(&mut chunker, &registry)?;
+        let (chunks, new_bytes) = chunker.finish()?;
         Ok(EncodedSnapshot {
-            openmetrics: Encoded {
-                gzip: Some(gzip::Segment::new(text.as_bytes())?),
-                plain: vec![Bytes::from(text)],
-            },
+            openmetrics: Encoded::openmetrics_of(&chunks),
+            chunks,
             text: OnceLock::new(),
+            new_bytes,
             summary: SnapshotSummary {
                 products: snapshot.products.len(),
                 ongoing_incidents: snapshot
@@ -111,13 +128,31 @@ impl EncodedSnapshot {
         self.openmetrics.plain.iter().map(Bytes::len).sum()
     }
 
+    /// How many of [`EncodedSnapshot::encoded_len`]'s bytes are new: not shared with the
+    /// generation this one was encoded after (all of them without one).
+    pub fn new_bytes(&self) -> usize {
+        self.new_bytes
+    }
+
     fn encoded(&self, format: Format) -> &Encoded {
         if format.is_openmetrics() {
             &self.openmetrics
         } else {
-            self.text
-                .get_or_init(|| Encoded::text_of(&self.openmetrics.plain))
+            self.text.get_or_init(|| Encoded::text_of(&self.chunks))
         }
+    }
+
+    /// The series in `format` deflated, if they could be.
+    fn gzip(&self, format: Format) -> Option<&gzip::Segment> {
+        self.encoded(format)
+            .gzip
+            // Only the text format's is unset (the OpenMetrics one is set when encoded).
+            .get_or_init(|| {
+                let segments: Option<Vec<&gzip::Segment>> =
+                    self.chunks.iter().map(|c| c.text_gzip()).collect();
+                segments.map(gzip::Segment::concat)
+            })
+            .as_ref()
     }
 }
 
@@ -233,11 +268,7 @@ impl Exposition {
         let empty = gzip::Segment::default();
         let middle = match &self.snapshot {
             None => &empty,
-            Some(snapshot) => snapshot
-                .encoded(self.format)
-                .gzip
-                .as_ref()
-                .ok_or(EncodeError::NoGzip)?,
+            Some(snapshot) => snapshot.gzip(self.format).ok_or(EncodeError::NoGzip)?,
         };
         if let Some((first, last)) = self.pieces.gzip.get() {
             return Ok([first.clone(), middle.deflated(), last.clone()]);

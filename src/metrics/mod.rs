@@ -1,9 +1,11 @@
-//! Metrics (README "Metrics"), in three parts:
+//! Metrics (README "Metrics"), in parts:
 //! - `exporter`: the exporter's own counters in a long-lived registry ([`ExporterMetrics`]) and
 //!   the health gauges a scrape computes from the last refresh;
 //! - `adobe`: the Adobe data families written from a [`crate::snapshot::Snapshot`];
 //! - `exposition`: what a scrape is answered with, the snapshot's families encoded once per
 //!   refresh ([`EncodedSnapshot`]) and the per-scrape parts around them ([`Exposition`]);
+//! - `chunks`: those families cut into chunks that the next refresh shares where its text is
+//!   the same;
 //! - `format`: OpenMetrics or the classic text format, as the scrape's `Accept` asks ([`Format`]).
 //!
 //! Data series are never kept in long-lived gauges: the exposition holds exactly what the
@@ -11,6 +13,7 @@
 //! Iteration is over sorted maps, so the output is deterministic. HELP texts are static ASCII.
 
 mod adobe;
+mod chunks;
 mod exporter;
 mod exposition;
 mod format;

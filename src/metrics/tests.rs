@@ -382,3 +382,139 @@ fn cached_pieces_never_keep_an_old_snapshot_alive() {
     assert!(!scrape.to_text().contains("adobe_status_product_info"));
     assert!(!gunzip(&scrape.gzip_chunks().unwrap()).contains("adobe_status_product_info"));
 }
+
+/// A catalogue of `n` products with two services each, and one Major incident on product
+/// `incident_on` if any: at 4,000 products the series are megabytes, tens of chunks.
+fn catalogue(n: usize, incident_on: Option<usize>) -> Arc<Snapshot> {
+    let products: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"id":"p{i:05}","name":"Product {i}","productServices":[{{"id":"s{i}a","name":"A"}},{{"id":"s{i}b","name":"B"}}]}}"#
+            )
+        })
+        .collect();
+    let products = parse_list("products", format!("[{}]", products.join(",")).as_bytes());
+    let registry = Registry::build(&RegistryParts {
+        products: Some(products.unwrap()),
+        ..RegistryParts::default()
+    });
+    let incidents = incident_on.map_or(String::new(), |i| {
+        format!(
+            r#"{{"id":"i1","products":[{{"id":"p{i:05}","severity":"Major","status":"Opened","startedOn":"1799990000"}}]}}"#
+        )
+    });
+    let events = parse_object(
+        "events",
+        format!(r#"{{"incidents":[{incidents}],"maintenances":[]}}"#).as_bytes(),
+    )
+    .unwrap();
+    Arc::new(derive(&registry, &events, &[], &Watch::all(), NOW))
+}
+
+/// The series encoded in one piece, as the exporter did before it cut them into chunks.
+fn encoded_whole(snapshot: &Arc<Snapshot>) -> String {
+    let mut text = String::new();
+    let mut registry = prometheus_client::registry::Registry::with_prefix(PREFIX);
+    registry.register_collector(Box::new(super::adobe::SnapshotCollector(Arc::clone(
+        snapshot,
+    ))));
+    prometheus_client::encoding::text::encode_registry(&mut text, &registry).unwrap();
+    text
+}
+
+/// The series' chunks of one scrape: everything between its head and its tail.
+fn series_chunks(scrape: &Exposition) -> Vec<Bytes> {
+    let chunks: Vec<Bytes> = scrape.chunks().collect();
+    chunks[1..chunks.len() - 1].to_vec()
+}
+
+fn shared(new: &[Bytes], old: &[Bytes]) -> usize {
+    new.iter()
+        .filter(|c| {
+            old.iter()
+                .any(|o| o.as_ptr() == c.as_ptr() && o.len() == c.len())
+        })
+        .count()
+}
+
+#[test]
+fn chunked_series_are_the_same_bytes_in_both_formats_and_in_gzip() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    metrics.observe_request(Api::Events, Some(200), Duration::from_millis(20));
+    let snapshot = catalogue(4000, Some(7));
+    let whole = encoded_whole(&snapshot);
+    let encoded = Arc::new(EncodedSnapshot::new(&snapshot).unwrap());
+    assert_eq!(encoded.encoded_len(), whole.len());
+    assert_eq!(encoded.new_bytes(), whole.len());
+    let openmetrics = encode(&metrics, fresh_view(&encoded, true), Format::OpenMetrics1).unwrap();
+    let series = series_chunks(&openmetrics);
+    assert!(series.len() > 20, "{} chunks", series.len());
+    assert_eq!(series.concat(), whole.as_bytes());
+    let text = encode(&metrics, fresh_view(&encoded, true), Format::Text).unwrap();
+    assert_eq!(text.to_text(), openmetrics_to_text(&openmetrics.to_text()));
+    assert_eq!(
+        gunzip(&openmetrics.gzip_chunks().unwrap()),
+        openmetrics.to_text()
+    );
+    assert_eq!(gunzip(&text.gzip_chunks().unwrap()), text.to_text());
+}
+
+#[test]
+fn an_unchanged_snapshot_encoded_again_shares_every_chunk_in_both_formats() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    let first = Arc::new(EncodedSnapshot::new(&catalogue(2000, Some(7))).unwrap());
+    let again = catalogue(2000, Some(7));
+    let second = Arc::new(EncodedSnapshot::reusing(&again, Some(&first)).unwrap());
+    assert_eq!(second.new_bytes(), 0);
+    for format in [Format::OpenMetrics1, Format::Text] {
+        let before = encode(&metrics, fresh_view(&first, true), format).unwrap();
+        let after = encode(&metrics, fresh_view(&second, true), format).unwrap();
+        let (old, new) = (series_chunks(&before), series_chunks(&after));
+        assert_eq!(shared(&new, &old), new.len(), "{format:?}");
+        assert_eq!(new.len(), old.len());
+        // The deflated series are one piece per generation, joined from the chunks' own
+        // (shared) deflated bytes: the same bytes.
+        let (old_gzip, new_gzip) = (before.gzip_chunks().unwrap(), after.gzip_chunks().unwrap());
+        assert_eq!(new_gzip[1], old_gzip[1]);
+        assert_eq!(gunzip(&new_gzip), after.to_text());
+    }
+}
+
+#[test]
+fn a_changed_product_changes_only_the_chunks_it_is_in() {
+    let metrics = Arc::new(ExporterMetrics::new());
+    let first = Arc::new(EncodedSnapshot::new(&catalogue(4000, None)).unwrap());
+    let changed = catalogue(4000, Some(1234));
+    let second = Arc::new(EncodedSnapshot::reusing(&changed, Some(&first)).unwrap());
+    let before = encode(&metrics, fresh_view(&first, true), Format::OpenMetrics1).unwrap();
+    let after = encode(&metrics, fresh_view(&second, true), Format::OpenMetrics1).unwrap();
+    let (old, new) = (series_chunks(&before), series_chunks(&after));
+    // The same text as encoding it afresh.
+    assert_eq!(new.concat(), encoded_whole(&changed).as_bytes());
+    // The product's lines are in a few families (its incidents, its worst severity, its
+    // services' worst severity, the incident's own families): those chunks are new, the rest
+    // are the first generation's.
+    let fresh: Vec<&Bytes> = new
+        .iter()
+        .filter(|c| !old.iter().any(|o| o.as_ptr() == c.as_ptr()))
+        .collect();
+    assert!(
+        (1..=8).contains(&fresh.len()),
+        "{} of {}",
+        fresh.len(),
+        new.len()
+    );
+    assert!(shared(&new, &old) + 8 >= old.len());
+    let fresh_bytes: usize = fresh.iter().map(|c| c.len()).sum();
+    assert_eq!(second.new_bytes(), fresh_bytes);
+    assert!(fresh_bytes * 5 < second.encoded_len());
+    let line =
+        "adobe_status_product_incidents{product_id=\"p01234\",incident_severity=\"major\"} 1\n";
+    assert!(fresh
+        .iter()
+        .any(|c| std::str::from_utf8(c).unwrap().contains(line)));
+    // The text format and gzip follow the chunks.
+    let text = encode(&metrics, fresh_view(&second, true), Format::Text).unwrap();
+    assert_eq!(text.to_text(), openmetrics_to_text(&after.to_text()));
+    assert_eq!(gunzip(&after.gzip_chunks().unwrap()), after.to_text());
+}

@@ -160,7 +160,7 @@ pub fn restore(file: &StateFile, options: &StateOptions, now: f64) -> Result<Res
     }
     let feeds = pipeline::parse_events(&body(Api::Events)?, &body(Api::Scheduled)?)
         .map_err(LoadError::Parse)?;
-    let derived = pipeline::derive_and_encode(&registry, feeds, &options.watch, now)
+    let derived = pipeline::derive_and_encode(&registry, feeds, &options.watch, now, None)
         .map_err(|err| LoadError::Derive(err.to_string()))?;
     Ok(Restored {
         registry,
