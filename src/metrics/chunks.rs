@@ -158,7 +158,7 @@ impl<'p> Chunker<'p> {
         };
         self.chunks.push(chunk);
         self.text.drain(..end);
-        self.line_start -= end;
+        self.line_start = self.line_start.saturating_sub(end);
     }
 }
 
