@@ -44,7 +44,7 @@ from testlib import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, Checks, free_port,
 CHART = ROOT / "deploy" / "helm" / "adobe-status-exporter"
 K8S = ROOT / "deploy" / "kubernetes"
 RULES = ROOT / "alerts" / "adobe-status-alerts.yml"
-TLS_FIXTURES = ROOT / "tests" / "fixtures" / "tls"
+TLS_FIXTURES = ROOT / "crates" / "exporter-toolkit-web" / "tests" / "fixtures" / "tls"
 NAMESPACE = "monitoring"
 LONG_RELEASE = "a-release-name-of-fifty-three-characters-for-the-test"  # 53: Helm's limit
 DNS_1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
