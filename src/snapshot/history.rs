@@ -7,7 +7,9 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::classify::{CustomerImpact, OperationsImpact, Severity};
+use super::scope::root_cause_url;
 use super::ProductStatus;
+use crate::model::HistoryEntry;
 
 const DAY: f64 = 86_400.0;
 /// Resolved incidents listed on the status page, at most.
@@ -15,17 +17,17 @@ pub const MAX_RESOLVED: usize = 25;
 /// Products with a day strip on the status page, at most (the worst first).
 pub const MAX_STRIPS: usize = 40;
 
-/// One (incident, product) in scope, placed in time.
+/// One (incident, product) in scope, placed in time; borrowed from the parsed events.
 #[derive(Debug, Clone)]
-pub(super) struct Occurrence {
-    pub(super) incident_id: String,
-    pub(super) product_id: String,
+pub(super) struct Occurrence<'e> {
+    pub(super) incident_id: &'e str,
+    pub(super) product_id: &'e str,
     pub(super) severity: Severity,
     pub(super) start: f64,
     /// `None` while it is open.
     pub(super) end: Option<f64>,
-    pub(super) title: String,
-    pub(super) root_cause_url: String,
+    /// Its history, for the title and root-cause statement of the ones listed.
+    pub(super) history: &'e [HistoryEntry],
     pub(super) customer_impact: CustomerImpact,
     pub(super) operations_impact: OperationsImpact,
 }
@@ -92,18 +94,19 @@ fn covered_seconds(mut intervals: Vec<(f64, f64)>) -> f64 {
 }
 
 /// Fill each product's recent gauges and build the status page's view of the window ending
-/// at `now`.
+/// at `now`; `title_of` gives the title of a history, for the incidents listed.
 pub(super) fn summarize(
     occurrences: &[Occurrence],
     products: &mut BTreeMap<String, ProductStatus>,
     window_seconds: u64,
     now: f64,
+    title_of: impl Fn(&[HistoryEntry]) -> String,
 ) -> History {
     let from = now - window_seconds as f64;
     let mut by_product: BTreeMap<&str, Vec<&Occurrence>> = BTreeMap::new();
     for occurrence in occurrences {
         by_product
-            .entry(occurrence.product_id.as_str())
+            .entry(occurrence.product_id)
             .or_default()
             .push(occurrence);
     }
@@ -168,21 +171,21 @@ pub(super) fn summarize(
         b.end
             .unwrap_or(0.0)
             .total_cmp(&a.end.unwrap_or(0.0))
-            .then(a.incident_id.cmp(&b.incident_id))
-            .then(a.product_id.cmp(&b.product_id))
+            .then(a.incident_id.cmp(b.incident_id))
+            .then(a.product_id.cmp(b.product_id))
     });
     let resolved_total = resolved.len();
     let resolved = resolved
         .into_iter()
         .take(MAX_RESOLVED)
         .map(|o| ResolvedIncident {
-            incident_id: o.incident_id.clone(),
-            product_id: o.product_id.clone(),
+            incident_id: o.incident_id.to_owned(),
+            product_id: o.product_id.to_owned(),
             severity: o.severity,
-            title: o.title.clone(),
+            title: title_of(o.history),
             start: o.start,
             end: o.end.unwrap_or(now),
-            root_cause_url: o.root_cause_url.clone(),
+            root_cause_url: root_cause_url(o.history),
             customer_impact: o.customer_impact,
             operations_impact: o.operations_impact,
         })

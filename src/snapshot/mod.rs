@@ -166,6 +166,7 @@ pub fn derive(
         &mut snapshot.products,
         watch.history_seconds(),
         now,
+        |history| title_from_history(history, |t| registry.title(t, false), None),
     );
     snapshot.out_of_scope_incidents = builder.out_of_scope.len();
     snapshot.scope = watch.describe_scope();
@@ -178,12 +179,12 @@ pub fn derive(
     snapshot
 }
 
-struct Builder<'a> {
+struct Builder<'a, 'e> {
     registry: &'a Registry,
     watch: &'a Watch,
     snapshot: Snapshot,
     /// Every (incident, product) in scope with a start, open or closed, for the history.
-    occurrences: Vec<Occurrence>,
+    occurrences: Vec<Occurrence<'e>>,
     /// Ids of ongoing incidents of watched products that the scope hides.
     out_of_scope: BTreeSet<String>,
 }
@@ -199,7 +200,7 @@ fn new_product(registry: &Registry, id: &str, name: Option<&str>) -> ProductStat
     }
 }
 
-impl Builder<'_> {
+impl<'e> Builder<'_, 'e> {
     /// Every watched product is present, healthy until an event says otherwise, so that
     /// "absent" and "healthy" never look the same.
     fn seed_products(&mut self) {
@@ -261,7 +262,7 @@ impl Builder<'_> {
             })
     }
 
-    fn add_incident(&mut self, incident: &model::Incident, now: f64) {
+    fn add_incident(&mut self, incident: &'e model::Incident, now: f64) {
         let incident_id = non_empty(&incident.id).map(str::to_owned);
         let mut seen = BTreeSet::new();
         for product in &incident.products {
@@ -294,9 +295,7 @@ impl Builder<'_> {
                     .reduce(f64::min)
             });
             let (customer_impact, operations_impact) = impacts(&product.history);
-            let title = || title_from_history(&product.history, |t| registry.title(t, false), None);
-
-            if let (Some(incident_id), Some(start)) = (&incident_id, started) {
+            if let (Some(incident_id), Some(start)) = (non_empty(&incident.id), started) {
                 let end = if ongoing {
                     None
                 } else {
@@ -306,14 +305,15 @@ impl Builder<'_> {
                             .clamp(start, now.max(start)),
                     )
                 };
+                // Titles and root-cause addresses are looked up later, only for the few
+                // incidents the status page lists.
                 self.occurrences.push(Occurrence {
-                    incident_id: incident_id.clone(),
-                    product_id: product_id.to_owned(),
+                    incident_id,
+                    product_id,
                     severity,
                     start,
                     end,
-                    title: title(),
-                    root_cause_url: root_cause_url(&product.history),
+                    history: &product.history,
                     customer_impact,
                     operations_impact,
                 });
@@ -341,7 +341,7 @@ impl Builder<'_> {
                 incident_id: incident_id.clone(),
                 product_id: product_id.to_owned(),
                 severity,
-                title: title(),
+                title: title_from_history(&product.history, |t| registry.title(t, false), None),
                 started,
                 regions: region_names(registry, &regions),
                 services: service_names,

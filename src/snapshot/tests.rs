@@ -851,7 +851,7 @@ fn the_day_strip_shows_the_worst_severity_of_each_day() {
 fn a_closed_incident_without_an_end_ends_at_its_closing_update() {
     let e = format!(
         r#"{{"incidents":[{{"id":"a","products":[{{"id":"503462","severity":"Minor","status":"Closed","startedOn":"{}","history":[
-            {{"status":"Opened","messageTime":"{}"}},{{"status":"Closed","messageTime":"{}"}},{{"messageType":"CFS","messageTime":"{}"}}]}}]}}]}}"#,
+            {{"status":"Opened","messageTime":"{}","titleToken":"t1"}},{{"status":"Closed","messageTime":"{}"}},{{"messageType":"CFS","messageTime":"{}","cfsURL":"https://status.adobe.com/cfs/CFS7"}}]}}]}}]}}"#,
         NOW - 5.0 * HOUR,
         NOW - 5.0 * HOUR,
         NOW - 4.0 * HOUR,
