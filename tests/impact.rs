@@ -42,32 +42,26 @@ fn at(unix: i64) -> SystemTime {
 /// A body of the simulated Adobe, fetched as the exporter would (token, API key).
 async fn adobe_get(sim: &SimulatorHandle, path: &str) -> Value {
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(sim.ims_url())
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", SECRET),
-            ("scope", "openid"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let token = json(http.post(sim.ims_url()).form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", CLIENT_ID),
+        ("client_secret", SECRET),
+        ("scope", "openid"),
+    ]))
+    .await;
     let bearer = token["access_token"].as_str().unwrap().to_owned();
-    http.get(format!("{}{path}", sim.status_url().trim_end_matches('/')))
-        .query(&[("api_key", "StatusAdobeIOClient")])
-        .bearer_auth(bearer)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap()
+    json(
+        http.get(format!("{}{path}", sim.status_url().trim_end_matches('/')))
+            .query(&[("api_key", "StatusAdobeIOClient")])
+            .bearer_auth(bearer),
+    )
+    .await
+}
+
+/// Send `request` and parse its body as JSON.
+async fn json(request: reqwest::RequestBuilder) -> Value {
+    let body = request.send().await.unwrap().text().await.unwrap();
+    serde_json::from_str(&body).unwrap()
 }
 
 #[tokio::test]
