@@ -98,7 +98,7 @@ fn summarise(out: &mut String, snapshot: &Snapshot) {
     for incident in snapshot.incidents.iter().take(10) {
         let name = snapshot
             .products
-            .get(&incident.product_id)
+            .get(incident.product_id.as_str())
             .map_or(incident.product_id.as_str(), |p| p.name.as_str());
         let _ = writeln!(
             out,

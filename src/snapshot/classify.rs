@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::registry::{non_empty, Registry};
 use super::scope::{newest_first, newest_stated, Places};
 use super::{ALL_REGIONS, MAX_TITLE_CHARS};
-use crate::model::{self, HistoryEntry, Maintenance};
+use crate::model::{self, HistoryEntry, Maintenance, Text};
 
 // === Severity ===
 
@@ -362,7 +362,7 @@ pub(super) fn phase_from_dates(m: &Maintenance, now: f64) -> Phase {
 /// length, maintenance window placeholders filled in. Empty when unknown.
 pub(super) fn title_from_history<'r>(
     history: &[HistoryEntry],
-    lookup: impl Fn(&str) -> Option<&'r String>,
+    lookup: impl Fn(&str) -> Option<&'r Text>,
     window: Option<(Option<f64>, Option<f64>)>,
 ) -> String {
     let text = newest_first(history).find_map(|h| {
@@ -372,7 +372,7 @@ pub(super) fn title_from_history<'r>(
     let Some(text) = text else {
         return String::new();
     };
-    let mut text = text.clone();
+    let mut text = text.to_string();
     if let Some((start, end)) = window {
         let fmt = |t: Option<f64>| t.map(crate::timestamp::format_rfc3339).unwrap_or_default();
         text = text

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::classify::{CustomerImpact, OperationsImpact, Severity};
 use super::scope::root_cause_url;
 use super::ProductStatus;
-use crate::model::HistoryEntry;
+use crate::model::{HistoryEntry, Text};
 
 const DAY: f64 = 86_400.0;
 /// Resolved incidents listed on the status page, at most.
@@ -97,7 +97,7 @@ fn covered_seconds(mut intervals: Vec<(f64, f64)>) -> f64 {
 /// at `now`; `title_of` gives the title of a history, for the incidents listed.
 pub(super) fn summarize(
     occurrences: &[Occurrence],
-    products: &mut BTreeMap<String, ProductStatus>,
+    products: &mut BTreeMap<Text, ProductStatus>,
     window_seconds: u64,
     now: f64,
     title_of: impl Fn(&[HistoryEntry]) -> String,

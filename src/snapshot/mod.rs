@@ -11,7 +11,7 @@ mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{self, Events, HistoryEntry, Maintenance};
+use crate::model::{self, Events, HistoryEntry, Maintenance, Text};
 
 use classify::*;
 pub use classify::{clean_title, CustomerImpact, MaintenanceState, OperationsImpact, Severity};
@@ -36,7 +36,7 @@ pub const ALL_REGIONS: &str = "all";
 /// Everything one scrape exports about Adobe, keyed and sorted by id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
-    pub products: BTreeMap<String, ProductStatus>,
+    pub products: BTreeMap<Text, ProductStatus>,
     /// One per ongoing (incident, product), sorted by incident id then product id.
     pub incidents: Vec<IncidentSeries>,
     /// One per in-progress or scheduled (maintenance, product).
@@ -51,14 +51,14 @@ pub struct Snapshot {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProductStatus {
-    pub name: String,
-    pub cloud_id: String,
-    pub cloud_name: String,
+    pub name: Text,
+    pub cloud_id: Text,
+    pub cloud_name: Text,
     /// Ongoing incidents per [`Severity`], indexed like [`Severity::ALL`].
     incidents: [u32; 6],
     pub maintenances_in_progress: u32,
     pub maintenances_scheduled: u32,
-    pub services: BTreeMap<String, ServiceStatus>,
+    pub services: BTreeMap<Text, ServiceStatus>,
     /// Incidents that started within the history window, per severity (indexed like
     /// [`Severity::ALL`]).
     recent_incidents: [u32; 6],
@@ -103,7 +103,7 @@ impl ProductStatus {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceStatus {
-    pub name: String,
+    pub name: Text,
     pub worst_severity: u8,
 }
 
@@ -193,7 +193,7 @@ struct Builder<'a, 'e> {
 fn new_product(registry: &Registry, id: &str, name: Option<&str>) -> ProductStatus {
     let (cloud_id, cloud_name) = registry.cloud_of(id);
     ProductStatus {
-        name: name.unwrap_or(id).to_owned(),
+        name: name.unwrap_or(id).into(),
         cloud_id,
         cloud_name,
         ..ProductStatus::default()
@@ -243,11 +243,11 @@ impl<'e> Builder<'_, 'e> {
         let registry = self.registry;
         self.snapshot
             .products
-            .entry(id.to_owned())
+            .entry(id.into())
             .and_modify(|p| {
                 if p.name.is_empty() {
                     if let Some(name) = event_name.filter(|n| !n.trim().is_empty()) {
-                        p.name = name.to_owned();
+                        p.name = name.into();
                     }
                 }
             })
@@ -323,7 +323,7 @@ impl<'e> Builder<'_, 'e> {
             }
 
             let services = self.incident_services(incident, product_id, latest);
-            let service_names = services.iter().map(|(_, name)| name.clone()).collect();
+            let service_names = services.iter().map(|(_, name)| name.to_string()).collect();
             let status = self.product(product_id, None);
             status.incidents[severity.index()] += 1;
             for (sid, name) in services {
@@ -359,7 +359,7 @@ impl<'e> Builder<'_, 'e> {
         incident: &model::Incident,
         product_id: &str,
         latest: Option<&HistoryEntry>,
-    ) -> Vec<(String, String)> {
+    ) -> Vec<(Text, Text)> {
         let known = self.registry.products.get(product_id).map(|p| &p.services);
         let event_name = |sid: &str| {
             incident
@@ -372,7 +372,7 @@ impl<'e> Builder<'_, 'e> {
             known
                 .and_then(|k| k.get(sid).cloned())
                 .or_else(|| event_name(sid))
-                .unwrap_or_else(|| sid.to_owned())
+                .unwrap_or_else(|| sid.into())
         };
         let from_history: Vec<&str> = latest
             .map(|h| {
@@ -395,7 +395,7 @@ impl<'e> Builder<'_, 'e> {
         let unique: BTreeSet<&str> = ids.into_iter().filter(|s| !s.is_empty()).collect();
         unique
             .into_iter()
-            .map(|sid| (sid.to_owned(), name_of(sid)))
+            .map(|sid| (sid.into(), name_of(sid)))
             .collect()
     }
 

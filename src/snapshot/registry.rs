@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::model::{Cloud, Locale, Messages, NamedRef, Product};
+use crate::model::{Cloud, Locale, Messages, NamedRef, Product, Text};
 
 /// Parsed taxonomy calls; `None` for a call not (or not yet successfully) fetched.
 #[derive(Debug, Clone, Default)]
@@ -28,11 +28,11 @@ pub struct RegistryParts {
 /// not be kept (at 100× the catalogue they would be a second copy of the registry).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    pub products: Arc<BTreeMap<String, RegistryProduct>>,
+    pub products: Arc<BTreeMap<Text, RegistryProduct>>,
     clouds: Arc<CloudIndex>,
-    regions: Arc<HashMap<String, String>>,
+    regions: Arc<HashMap<Text, Text>>,
     /// Environment id → name, from `/products` (names are not unique; ids are).
-    environments: Arc<HashMap<String, String>>,
+    environments: Arc<HashMap<Text, Text>>,
     locales: Arc<Vec<LocaleEntry>>,
     titles: Arc<Titles>,
     fallback_titles: Arc<Titles>,
@@ -47,23 +47,23 @@ pub struct LocaleEntry {
 
 #[derive(Debug, Clone, Default)]
 pub struct RegistryProduct {
-    pub name: String,
+    pub name: Text,
     /// Service id → name; empty when the registry lists none for this product.
-    pub services: BTreeMap<String, String>,
+    pub services: BTreeMap<Text, Text>,
 }
 
 /// From `/clouds`: cloud names, and the cloud each product belongs to.
 #[derive(Debug, Default)]
 struct CloudIndex {
-    names: HashMap<String, String>,
-    product_cloud: HashMap<String, String>,
+    names: HashMap<Text, Text>,
+    product_cloud: HashMap<Text, Text>,
 }
 
 /// From `/messages`: incident and maintenance titles by token.
 #[derive(Debug, Default)]
 pub(super) struct Titles {
-    pub(super) incident: HashMap<String, String>,
-    pub(super) maintenance: HashMap<String, String>,
+    pub(super) incident: HashMap<Text, Text>,
+    pub(super) maintenance: HashMap<Text, Text>,
 }
 
 impl Registry {
@@ -89,8 +89,8 @@ impl Registry {
     }
 
     /// The text of a title token in the chosen locale, else in English.
-    pub(super) fn title(&self, token: &str, maintenance: bool) -> Option<&String> {
-        fn pick<'t>(titles: &'t Titles, token: &str, maintenance: bool) -> Option<&'t String> {
+    pub(super) fn title(&self, token: &str, maintenance: bool) -> Option<&Text> {
+        fn pick<'t>(titles: &'t Titles, token: &str, maintenance: bool) -> Option<&'t Text> {
             if maintenance {
                 titles.maintenance.get(token)
             } else {
@@ -133,16 +133,16 @@ impl Registry {
     }
 
     pub(super) fn environment_name(&self, id: &str) -> Option<&str> {
-        self.environments.get(id).map(String::as_str)
+        self.environments.get(id).map(Text::as_str)
     }
 
-    pub(super) fn cloud_of(&self, product_id: &str) -> (String, String) {
+    pub(super) fn cloud_of(&self, product_id: &str) -> (Text, Text) {
         match self.clouds.product_cloud.get(product_id) {
             Some(cloud_id) => (
                 cloud_id.clone(),
                 self.clouds.names.get(cloud_id).cloned().unwrap_or_default(),
             ),
-            None => (String::new(), String::new()),
+            None => (Text::default(), Text::default()),
         }
     }
 
@@ -151,7 +151,7 @@ impl Registry {
     }
 
     pub(super) fn region_name(&self, id: &str) -> Option<&str> {
-        self.regions.get(id).map(String::as_str)
+        self.regions.get(id).map(Text::as_str)
     }
 }
 
@@ -169,20 +169,20 @@ fn cloud_index(clouds: &[Cloud]) -> CloudIndex {
         };
         index
             .names
-            .insert(cloud_id.to_owned(), cloud.name.clone().unwrap_or_default());
+            .insert(cloud_id.into(), cloud.name.clone().unwrap_or_default());
         for product in &cloud.cloud_products {
             if let Some(product_id) = non_empty(&product.id) {
                 index
                     .product_cloud
-                    .entry(product_id.to_owned())
-                    .or_insert_with(|| cloud_id.to_owned());
+                    .entry(product_id.into())
+                    .or_insert_with(|| cloud_id.into());
             }
         }
     }
     index
 }
 
-fn product_table(products: &[Product]) -> BTreeMap<String, RegistryProduct> {
+fn product_table(products: &[Product]) -> BTreeMap<Text, RegistryProduct> {
     let mut table = BTreeMap::new();
     for product in products {
         let Some(id) = non_empty(&product.id) else {
@@ -193,39 +193,33 @@ fn product_table(products: &[Product]) -> BTreeMap<String, RegistryProduct> {
             .iter()
             .filter_map(|s| {
                 let sid = non_empty(&s.id)?;
-                Some((
-                    sid.to_owned(),
-                    s.name.clone().unwrap_or_else(|| sid.to_owned()),
-                ))
+                Some((sid.into(), s.name.clone().unwrap_or_else(|| sid.into())))
             })
             .collect();
         let name = product.name.clone().unwrap_or_default();
-        table.insert(id.to_owned(), RegistryProduct { name, services });
+        table.insert(id.into(), RegistryProduct { name, services });
     }
     table
 }
 
-fn region_table(regions: &[NamedRef]) -> HashMap<String, String> {
+fn region_table(regions: &[NamedRef]) -> HashMap<Text, Text> {
     regions
         .iter()
         .filter_map(|region| {
             let id = non_empty(&region.id)?;
-            Some((
-                id.to_owned(),
-                region.name.clone().unwrap_or_else(|| id.to_owned()),
-            ))
+            Some((id.into(), region.name.clone().unwrap_or_else(|| id.into())))
         })
         .collect()
 }
 
-fn environment_table(products: &[Product]) -> HashMap<String, String> {
+fn environment_table(products: &[Product]) -> HashMap<Text, Text> {
     products
         .iter()
         .flat_map(|p| &p.environments)
         .filter_map(|env| {
             let id = non_empty(&env.id)?;
             let name = non_empty(&env.name).unwrap_or(id);
-            Some((id.to_owned(), name.to_owned()))
+            Some((id.into(), name.into()))
         })
         .collect()
 }
@@ -295,7 +289,7 @@ fn titles(messages: &[Messages], language: Option<&str>) -> Titles {
             if let Some(text) = &message.text_message {
                 titles
                     .incident
-                    .entry(token.clone())
+                    .entry(token.as_str().into())
                     .or_insert_with(|| text.clone());
             }
         }
@@ -303,7 +297,7 @@ fn titles(messages: &[Messages], language: Option<&str>) -> Titles {
             if let Some(text) = &message.text_message {
                 titles
                     .maintenance
-                    .entry(token.clone())
+                    .entry(token.as_str().into())
                     .or_insert_with(|| text.clone());
             }
         }
@@ -311,6 +305,6 @@ fn titles(messages: &[Messages], language: Option<&str>) -> Titles {
     titles
 }
 
-pub(super) fn non_empty(value: &Option<String>) -> Option<&str> {
+pub(super) fn non_empty(value: &Option<Text>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::registry::{non_empty, Registry};
-use crate::model::{HistoryEntry, NamedRef};
+use crate::model::{HistoryEntry, NamedRef, Text};
 
 /// Adobe's `/events` covers the last 40 days: a longer history would only look complete.
 pub const MAX_HISTORY_SECONDS: u64 = 40 * 86_400;
@@ -48,7 +48,7 @@ impl<'a> Places<'a> {
     /// From the newest history entry that names any (`ids_of`), else from the event's list.
     pub(super) fn of(
         history: &'a [HistoryEntry],
-        ids_of: impl Fn(&'a HistoryEntry) -> &'a [String],
+        ids_of: impl Fn(&'a HistoryEntry) -> &'a [Text],
         event_list: &'a [NamedRef],
     ) -> Places<'a> {
         let names: Vec<(&str, &str)> = event_list

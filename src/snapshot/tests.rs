@@ -415,7 +415,7 @@ fn updating_one_part_rebuilds_it_and_shares_the_others() {
     assert!(Arc::ptr_eq(&full.products, &updated.products));
     assert_eq!(
         updated.cloud_of("503462"),
-        ("503461".to_owned(), "Adobe Experience Cloud".to_owned())
+        ("503461".into(), "Adobe Experience Cloud".into())
     );
     assert!(updated.knows_title("t1", false));
     assert!(updated.knows_title("m1", true));

@@ -32,7 +32,7 @@ pub(super) fn ordered_incidents(snapshot: &Snapshot) -> Vec<IncidentView<'_>> {
         .incidents
         .iter()
         .map(|series| {
-            let product = snapshot.products.get(&series.product_id);
+            let product = snapshot.products.get(series.product_id.as_str());
             IncidentView {
                 series,
                 product: product.map_or(series.product_id.as_str(), |p| p.name.as_str()),
@@ -87,7 +87,7 @@ pub(super) fn grouped_maintenances(snapshot: &Snapshot) -> Vec<MaintenanceGroup<
     for series in &snapshot.maintenances {
         let product = snapshot
             .products
-            .get(&series.product_id)
+            .get(series.product_id.as_str())
             .map_or(series.product_id.as_str(), |p| p.name.as_str());
         // The snapshot is sorted by maintenance id: a maintenance's series are adjacent.
         match groups.last_mut() {

@@ -14,8 +14,8 @@ const HOSTILE: &str = "<img src=x onerror=alert(1)>";
 
 fn product(name: &str) -> ProductStatus {
     let mut product = ProductStatus::default();
-    product.name = name.to_owned();
-    product.cloud_name = "Adobe Experience Cloud".to_owned();
+    product.name = name.into();
+    product.cloud_name = "Adobe Experience Cloud".into();
     product
 }
 
@@ -62,7 +62,7 @@ fn page(snapshot: &Snapshot, health: &Health) -> String {
 #[test]
 fn upstream_markup_is_shown_as_text_never_as_markup() {
     let snapshot = Snapshot {
-        products: BTreeMap::from([("p1".to_owned(), product(HOSTILE))]),
+        products: BTreeMap::from([("p1".into(), product(HOSTILE))]),
         incidents: vec![incident("i1", Severity::Major, HOSTILE, Some(NOW - 60.0))],
         maintenances: vec![MaintenanceSeries {
             maintenance_id: "m1".to_owned(),
@@ -102,7 +102,7 @@ fn a_hostile_telemetry_path_stays_inside_its_attribute() {
 #[test]
 fn incidents_are_ordered_worst_first_then_newest_first() {
     let snapshot = Snapshot {
-        products: BTreeMap::from([("p1".to_owned(), product("Analytics"))]),
+        products: BTreeMap::from([("p1".into(), product("Analytics"))]),
         incidents: vec![
             incident("a", Severity::Minor, "title-minor-newest", Some(NOW - 10.0)),
             incident("b", Severity::Major, "title-major-old", Some(NOW - 7200.0)),
@@ -183,8 +183,8 @@ fn maintenances_say_when_relative_to_the_refresh() {
     };
     let snapshot = Snapshot {
         products: BTreeMap::from([
-            ("p1".to_owned(), product("Analytics")),
-            ("p2".to_owned(), product("Target")),
+            ("p1".into(), product("Analytics")),
+            ("p2".into(), product("Target")),
         ]),
         incidents: Vec::new(),
         maintenances: vec![
@@ -254,7 +254,7 @@ fn before_the_first_refresh_the_page_says_there_is_no_data() {
 #[test]
 fn after_a_failure_the_last_good_data_is_shown_with_its_age_and_the_reason() {
     let snapshot = Snapshot {
-        products: BTreeMap::from([("p1".to_owned(), product("Analytics"))]),
+        products: BTreeMap::from([("p1".into(), product("Analytics"))]),
         incidents: vec![incident(
             "i1",
             Severity::Minor,
@@ -300,7 +300,7 @@ fn health_links_to_the_configured_telemetry_path() {
 fn the_gzip_page_decompresses_to_the_plain_page() {
     use std::io::Read;
     let snapshot = Snapshot {
-        products: BTreeMap::from([("p1".to_owned(), product("Analytics"))]),
+        products: BTreeMap::from([("p1".into(), product("Analytics"))]),
         incidents: vec![incident("i1", Severity::Major, "gzip me", Some(NOW))],
         maintenances: Vec::new(),
         ..Snapshot::default()
