@@ -1,9 +1,11 @@
 //! Outbound HTTP plumbing shared by the IMS and Status API clients: one reqwest client with
 //! timeouts, a versioned User-Agent and no redirects, and a size-capped body reader.
 
+use std::io::{self, Read};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use tokio::sync::mpsc;
 
 use crate::upstream::one_line;
 
@@ -64,6 +66,80 @@ pub async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<
             Err(err) => return Err(BodyError::Network(describe(&err))),
         }
     }
+}
+
+/// A success body for a synchronous parser on a blocking thread, read as it arrives: at 100×
+/// the catalogue `/events` is megabytes, and a parser that consumes it chunk by chunk never
+/// holds the whole of it. The chunks come from [`stream_body`]'s pump; the end of the body, or
+/// a pump that failed or stopped, reads as the end of the input (the pump's own result says
+/// which).
+#[derive(Debug)]
+pub struct BodyReader {
+    chunks: mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.blocking_recv() {
+                Some(chunk) => self.current = chunk,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// Chunks in flight between the pump and the parser: a few network reads' worth, so the
+/// parser waits on the network, not the network on a full buffer of megabytes.
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// Read at most `limit` bytes of body (more is an error), handing each chunk to the
+/// [`BodyReader`] as it arrives. The future (the pump) must be polled on the async side while
+/// the reader is read on a blocking thread; it ends early, with `Ok`, when the reader is
+/// dropped (a parser that gave up wants no more). Its result is the body's length, or why the
+/// body could not be read: the reader then saw a truncated input.
+pub fn stream_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> (
+    BodyReader,
+    impl std::future::Future<Output = Result<usize, BodyError>>,
+) {
+    let (sender, chunks) = mpsc::channel(CHUNKS_IN_FLIGHT);
+    let pump = async move {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(BodyError::TooLarge { limit });
+        }
+        let mut read = 0;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    read += chunk.len();
+                    if read > limit {
+                        return Err(BodyError::TooLarge { limit });
+                    }
+                    if sender.send(chunk).await.is_err() {
+                        return Ok(read);
+                    }
+                }
+                Ok(None) => return Ok(read),
+                Err(err) if err.is_timeout() => return Err(BodyError::Timeout),
+                Err(err) => return Err(BodyError::Network(describe(&err))),
+            }
+        }
+    };
+    let reader = BodyReader {
+        chunks,
+        current: Bytes::new(),
+    };
+    (reader, pump)
 }
 
 /// A reqwest error as one line, without the URL (which the caller names better) and with

@@ -13,12 +13,14 @@
 //! and the time it read; the benchmarks, the fuzz target and the property tests call the very
 //! same functions with bodies of their own.
 
+use std::io::Read;
 use std::sync::Arc;
 
 use crate::metrics::{
     encode, EncodeError, EncodedSnapshot, ExporterMetrics, Exposition, Format, ScrapeView,
 };
-use crate::model::{self, Events, Maintenance, ParseError};
+pub use crate::model::Events;
+use crate::model::{self, Maintenance, ParseError};
 use crate::snapshot::{self, Registry, RegistryParts, Snapshot, Watch};
 use crate::status_page::AdobePart;
 use crate::upstream::Api;
@@ -78,16 +80,34 @@ pub struct EventFeeds {
 /// Parse the `/events` and `/events/scheduled` bodies; both must parse.
 pub fn parse_events(events: &[u8], scheduled: &[u8]) -> Result<EventFeeds, BodyError> {
     Ok(EventFeeds {
-        events: model::parse_object(Api::Events.label(), events).map_err(|error| BodyError {
-            api: Api::Events,
-            error,
-        })?,
-        scheduled: model::parse_list(Api::Scheduled.label(), scheduled).map_err(|error| {
-            BodyError {
-                api: Api::Scheduled,
-                error,
-            }
-        })?,
+        events: parse_event_list(events)?,
+        scheduled: parse_scheduled(scheduled)?,
+    })
+}
+
+/// The `/events` body, whole.
+pub fn parse_event_list(body: &[u8]) -> Result<Events, BodyError> {
+    model::parse_object(Api::Events.label(), body).map_err(|error| BodyError {
+        api: Api::Events,
+        error,
+    })
+}
+
+/// The `/events` body as it arrives: at 100× the catalogue the parse then never holds the
+/// megabytes of the body besides what it makes of them. A body with a repeated key is an
+/// error that asks for [`parse_event_list`] on the whole body (`error.needs_whole_body()`).
+pub fn read_event_list(body: impl Read) -> Result<Events, BodyError> {
+    model::read_object(Api::Events.label(), body).map_err(|error| BodyError {
+        api: Api::Events,
+        error,
+    })
+}
+
+/// The `/events/scheduled` body.
+pub fn parse_scheduled(body: &[u8]) -> Result<Vec<Maintenance>, BodyError> {
+    model::parse_list(Api::Scheduled.label(), body).map_err(|error| BodyError {
+        api: Api::Scheduled,
+        error,
     })
 }
 

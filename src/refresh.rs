@@ -10,6 +10,7 @@
 //!   older than `--status.registry-interval`, each part keeping its last good copy.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -20,11 +21,11 @@ use tracing::{debug, info, warn};
 use futures_util::future::join_all;
 
 use crate::metrics::{EncodedSnapshot, ExporterMetrics, ScrapeView};
-use crate::pipeline::{self, BodyError, Derived};
+use crate::pipeline::{self, BodyError, Derived, EventFeeds, Events};
 use crate::snapshot::{
     self, primary_language, resolve_locale, LocaleEntry, Registry, RegistryParts, Snapshot, Watch,
 };
-use crate::state::{Restored, StateWriter};
+use crate::state::{Deflating, Kept, Restored, StateWriter};
 use crate::status_api::{FetchError, StatusClient};
 use crate::status_page::AdobePart;
 use crate::timestamp::{unix_now, unix_seconds};
@@ -430,35 +431,26 @@ impl Refresher {
         let writer = self.state.get().cloned();
         let (registry, events, scheduled) = tokio::join!(
             self.refresh_registry(false),
-            self.client.fetch(Api::Events),
+            self.fetch_events(writer.clone()),
             self.client.fetch(Api::Scheduled),
         );
         let (mut registry, mut registry_errors) = registry;
         let (events, scheduled) = match (events, scheduled) {
             (Ok(events), Ok(scheduled)) => (events, scheduled),
-            (Err(err), _) | (_, Err(err)) => {
-                // The caller logs the failure once; registry parts usually failed the same way.
-                for error in &registry_errors {
-                    debug!(error = error.as_str(), "registry refresh failed too");
-                }
-                return Err(err.into());
-            }
+            (Err(err), _) => return Err(self.failed(err, &registry_errors)),
+            (_, Err(err)) => return Err(self.failed(err.into(), &registry_errors)),
         };
-        // Parsed off the async workers too (megabytes of JSON at 100×); the bodies are dropped
-        // as soon as they are parsed (and, with a state file, deflated), before anything is
-        // derived.
-        let (feeds, kept) = tokio::task::spawn_blocking(move || {
-            let feeds = pipeline::parse_events(&events, &scheduled)?;
-            let kept = writer.map(|writer| {
-                (
-                    writer.body_for(Api::Events, &events),
-                    writer.body_for(Api::Scheduled, &scheduled),
-                )
-            });
-            Ok::<_, BodyError>((feeds, kept))
+        let (events, events_kept) = events;
+        // Parsed off the async workers too; the body is dropped as soon as it is parsed (and,
+        // with a state file, deflated), before anything is derived.
+        let (scheduled, scheduled_kept) = tokio::task::spawn_blocking(move || {
+            let kept = writer.map(|writer| writer.body_for(Api::Scheduled, &scheduled));
+            Ok::<_, BodyError>((pipeline::parse_scheduled(&scheduled)?, kept))
         })
         .await
         .map_err(|err| RefreshError::Derive(err.to_string()))??;
+        let feeds = EventFeeds { events, scheduled };
+        let kept = events_kept.zip(scheduled_kept);
         let now = unix_now();
         if snapshot::has_unknown_title_tokens(&registry, &feeds.events, &feeds.scheduled, now) {
             let (refreshed, errors) = self.refresh_registry(true).await;
@@ -531,6 +523,59 @@ impl Refresher {
             registry_products,
             registry_errors,
         })
+    }
+
+    /// A refresh that failed to fetch or parse the events: the caller logs `err` once; the
+    /// registry parts usually failed the same way.
+    fn failed(&self, err: RefreshError, registry_errors: &[String]) -> RefreshError {
+        for error in registry_errors {
+            debug!(error = error.as_str(), "registry refresh failed too");
+        }
+        err
+    }
+
+    /// `/events`, parsed on a blocking thread as the body arrives, so that it is never held
+    /// whole (at 100× the catalogue it is megabytes); with a state file, deflated on the way
+    /// as the file will store it.
+    async fn fetch_events(
+        &self,
+        writer: Option<StateWriter>,
+    ) -> Result<(Events, Option<Kept>), RefreshError> {
+        let (body, pump) = self.client.open(Api::Events).await?.stream();
+        let copy = writer.is_some().then(Deflating::default);
+        let parse = tokio::task::spawn_blocking(move || {
+            let mut body = Copying { body, copy };
+            let events = pipeline::read_event_list(&mut body);
+            // A parser that stopped early drops the rest: the pump then stops reading.
+            let kept = match (writer, body.copy) {
+                (Some(writer), Some(copy)) if events.is_ok() => {
+                    Some(writer.deflated_for(Api::Events, copy.finish()))
+                }
+                _ => None,
+            };
+            events.map(|events| (events, kept))
+        });
+        let (pumped, parsed) = tokio::join!(pump, parse);
+        // A body cut short is the failure, whatever the parser made of what it got.
+        pumped?;
+        match parsed.map_err(|err| RefreshError::Derive(err.to_string()))? {
+            Ok(parsed) => Ok(parsed),
+            Err(err) if err.error.needs_whole_body() => {
+                // Valid JSON with a repeated key: the whole body normalises it (one more
+                // request, for a body Adobe has not been seen to send).
+                debug!(error = %err, "events: repeated key, reading the whole body");
+                let body = self.client.fetch(Api::Events).await?;
+                let state = self.state.get().cloned();
+                let parsed = tokio::task::spawn_blocking(move || {
+                    let kept = state.map(|writer| writer.body_for(Api::Events, &body));
+                    Ok::<_, BodyError>((pipeline::parse_event_list(&body)?, kept))
+                })
+                .await
+                .map_err(|err| RefreshError::Derive(err.to_string()))??;
+                Ok(parsed)
+            }
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// Refresh the registry parts that are due; return the derived registry (last good copy
@@ -627,5 +672,21 @@ impl Refresher {
                 }
             }
         }
+    }
+}
+
+/// A body read by the parser, copied on the way into the state file's form of it.
+struct Copying<R> {
+    body: R,
+    copy: Option<Deflating>,
+}
+
+impl<R: Read> Read for Copying<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.body.read(buf)?;
+        if let Some(copy) = &mut self.copy {
+            copy.write(&buf[..n]);
+        }
+        Ok(n)
     }
 }

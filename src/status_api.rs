@@ -6,6 +6,7 @@
 //! Every request, retries included, takes a slot of the shared [`RequestBudget`]; a 429 blocks
 //! all requests until its `Retry-After` has passed. A 401 drops the token and retries once.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -14,11 +15,14 @@ use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
 use tracing::debug;
 
-use crate::http::{self, BodyError};
+use crate::http::{self, BodyError, BodyReader};
 use crate::ims::{AccessToken, TokenCache, TokenError};
 use crate::metrics::ExporterMetrics;
 use crate::rate_limit::{parse_retry_after, Denied, RequestBudget, DEFAULT_RETRY_AFTER};
 use crate::upstream::{one_line, Api, FailureReason};
+
+/// How much of an error answer's body is read, for its message.
+const ERROR_BODY_LIMIT: usize = 4096;
 
 /// How long a request may wait for the local budget's window to slide.
 const MAX_BUDGET_WAIT: Duration = Duration::from_secs(5);
@@ -128,11 +132,46 @@ pub struct StatusClient {
     parts: StatusClientParts,
 }
 
-/// One answer received: status, headers that matter, body.
-struct Answer {
+/// A request answered: status and the headers that matter; the body not read yet.
+struct Sent {
     status: StatusCode,
     retry_after: Option<String>,
-    body: Result<Bytes, BodyError>,
+    response: reqwest::Response,
+    started: Instant,
+}
+
+/// A success answer whose body is still to be read, as it arrives: [`OpenBody::stream`].
+#[derive(Debug)]
+pub struct OpenBody {
+    api: Api,
+    status: u16,
+    response: reqwest::Response,
+    started: Instant,
+    limit: usize,
+    metrics: Arc<ExporterMetrics>,
+}
+
+impl OpenBody {
+    /// The body for a parser on a blocking thread, and the pump that feeds it, to be polled on
+    /// the async side meanwhile ([`http::stream_body`]). The pump's error, if any, is why the
+    /// body ended early; the request is counted when the pump ends.
+    pub fn stream(self) -> (BodyReader, impl Future<Output = Result<usize, FetchError>>) {
+        let OpenBody {
+            api,
+            status,
+            response,
+            started,
+            limit,
+            metrics,
+        } = self;
+        let (reader, pump) = http::stream_body(response, limit);
+        let pump = async move {
+            let read = pump.await;
+            metrics.observe_request(api, Some(status), started.elapsed());
+            read.map_err(|err| FetchError::new(api, FetchErrorKind::Body(err)))
+        };
+        (reader, pump)
+    }
 }
 
 impl StatusClient {
@@ -156,34 +195,64 @@ impl StatusClient {
             .map_err(|kind| FetchError::new(api, kind))
     }
 
+    /// GET one endpoint (status 200..299) and hand its body over unread, to be parsed as it
+    /// arrives ([`OpenBody::stream`]).
+    pub async fn open(&self, api: Api) -> Result<OpenBody, FetchError> {
+        let sent = self
+            .answer(api, None)
+            .await
+            .map_err(|kind| FetchError::new(api, kind))?;
+        Ok(OpenBody {
+            api,
+            status: sent.status.as_u16(),
+            response: sent.response,
+            started: sent.started,
+            limit: self.parts.max_body,
+            metrics: Arc::clone(&self.parts.metrics),
+        })
+    }
+
     async fn token(&self) -> Result<AccessToken, FetchErrorKind> {
         self.parts.tokens.get().await.map_err(FetchErrorKind::Token)
     }
 
     async fn fetch_body(&self, api: Api, segment: Option<&str>) -> Result<Bytes, FetchErrorKind> {
+        let sent = self.answer(api, segment).await?;
+        self.read(api, sent, self.parts.max_body)
+            .await
+            .map_err(FetchErrorKind::Body)
+    }
+
+    /// Send the request (again with a new token after a 401) until a success answer, whose
+    /// body is left unread; any other answer is an error, its body read a little for the
+    /// message.
+    async fn answer(&self, api: Api, segment: Option<&str>) -> Result<Sent, FetchErrorKind> {
         let name = api.label();
         let token = self.token().await?;
-        let mut answer = self.send(api, segment, &token).await?;
-        if answer.status == StatusCode::UNAUTHORIZED {
+        let mut sent = self.send(api, segment, &token).await?;
+        if sent.status == StatusCode::UNAUTHORIZED {
+            // Read (and counted) only to free the connection: a 401 says all there is.
+            let _ = self.read_error(api, sent).await;
             debug!(
                 api = name,
                 "HTTP 401: renewing the access token and retrying once"
             );
             self.parts.tokens.invalidate(&token).await;
             let token = self.token().await?;
-            answer = self.send(api, segment, &token).await?;
-            if answer.status == StatusCode::UNAUTHORIZED {
+            sent = self.send(api, segment, &token).await?;
+            if sent.status == StatusCode::UNAUTHORIZED {
                 // The token is brand new: the 401 is not about it. Dropping it would make the
                 // calls running alongside, already retrying with it, fetch yet another one.
                 return Err(FetchErrorKind::Unauthorized {
-                    detail: detail(&answer.body),
+                    detail: detail(&self.read_error(api, sent).await),
                 });
             }
         }
-        let status = answer.status;
+        let status = sent.status;
         if status == StatusCode::TOO_MANY_REQUESTS {
-            let retry_after = parse_retry_after(answer.retry_after.as_deref(), SystemTime::now())
+            let retry_after = parse_retry_after(sent.retry_after.as_deref(), SystemTime::now())
                 .unwrap_or(DEFAULT_RETRY_AFTER);
+            let _ = self.read_error(api, sent).await;
             self.parts.budget.block_for(Instant::now(), retry_after);
             // Reported once, in the refresh's failure line.
             debug!(
@@ -195,16 +264,30 @@ impl StatusClient {
         }
         if status == StatusCode::FORBIDDEN {
             return Err(FetchErrorKind::Forbidden {
-                detail: detail(&answer.body),
+                detail: detail(&self.read_error(api, sent).await),
             });
         }
         if !status.is_success() {
             return Err(FetchErrorKind::Http {
                 status: status.as_u16(),
-                detail: detail(&answer.body),
+                detail: detail(&self.read_error(api, sent).await),
             });
         }
-        answer.body.map_err(FetchErrorKind::Body)
+        Ok(sent)
+    }
+
+    /// Read at most `limit` bytes of the answer's body, and count the request.
+    async fn read(&self, api: Api, sent: Sent, limit: usize) -> Result<Bytes, BodyError> {
+        let body = http::read_body(sent.response, limit).await;
+        self.parts
+            .metrics
+            .observe_request(api, Some(sent.status.as_u16()), sent.started.elapsed());
+        body
+    }
+
+    /// An error answer's body: only a little of it, for the message.
+    async fn read_error(&self, api: Api, sent: Sent) -> Result<Bytes, BodyError> {
+        self.read(api, sent, ERROR_BODY_LIMIT).await
     }
 
     async fn send(
@@ -212,7 +295,7 @@ impl StatusClient {
         api: Api,
         segment: Option<&str>,
         token: &AccessToken,
-    ) -> Result<Answer, FetchErrorKind> {
+    ) -> Result<Sent, FetchErrorKind> {
         self.parts
             .budget
             .acquire(MAX_BUDGET_WAIT)
@@ -258,20 +341,11 @@ impl StatusClient {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        // Error bodies are read only a little, for the message; success bodies up to the cap.
-        let limit = if status.is_success() {
-            self.parts.max_body
-        } else {
-            4096
-        };
-        let body = http::read_body(response, limit).await;
-        self.parts
-            .metrics
-            .observe_request(api, Some(status.as_u16()), started.elapsed());
-        Ok(Answer {
+        Ok(Sent {
             status,
             retry_after,
-            body,
+            response,
+            started,
         })
     }
 

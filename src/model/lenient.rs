@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::{BufReader, Read};
 use std::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
@@ -33,6 +34,21 @@ pub(super) fn parse_top<T: DeserializeOwned>(
         }
     }
 }
+
+/// [`parse_top`] from a reader, as the body arrives: the parse holds no copy of the body.
+/// A body with a repeated key cannot be normalised here, as it has been consumed: the error
+/// says so ([`ParseError::needs_whole_body`]), and the caller parses the whole body instead.
+pub(super) fn read_top<T: DeserializeOwned>(
+    what: &'static str,
+    body: impl Read,
+) -> Result<T, ParseError> {
+    // serde_json reads byte by byte: from a `BufReader` that is a copy out of its buffer.
+    serde_json::from_reader(BufReader::with_capacity(READ_BUFFER, body))
+        .map_err(|source| ParseError::Json { what, source })
+}
+
+/// The buffer between a body read as it arrives and the parser.
+const READ_BUFFER: usize = 64 * 1024;
 
 /// Top level of an array body: `None` when the body is valid JSON of another type.
 pub(super) struct TopList<T>(pub(super) Option<Vec<T>>);

@@ -12,6 +12,7 @@
 mod lenient;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -23,7 +24,7 @@ pub type Text = smol_str::SmolStr;
 
 use lenient::{
     lenient, lenient_ids, lenient_map, lenient_string, lenient_time, lenient_vec, parse_top,
-    MaybeObject, TopList,
+    read_top, MaybeObject, TopList,
 };
 
 /// A body could not be read as the expected JSON document.
@@ -42,11 +43,34 @@ pub enum ParseError {
     },
 }
 
+impl ParseError {
+    /// Valid JSON that a parse from a reader could not take: a repeated key inside one object,
+    /// which only [`parse_object`] on the whole body normalises.
+    pub fn needs_whole_body(&self) -> bool {
+        matches!(self, ParseError::Json { source, .. } if source.classify() == serde_json::error::Category::Data)
+    }
+}
+
 /// Parse a body whose top level must be a JSON object (`/events`).
 ///
 /// An array or a scalar where an object belongs is an error, never "all green".
 pub fn parse_object<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, ParseError> {
     match parse_top::<MaybeObject<T>>(what, body)? {
+        MaybeObject(Some(value)) => Ok(value),
+        MaybeObject(None) => Err(ParseError::Shape {
+            what,
+            expected: "an object",
+        }),
+    }
+}
+
+/// [`parse_object`] as the body arrives, from a reader; a body with a repeated key is an error
+/// that asks for the whole body ([`ParseError::needs_whole_body`]).
+pub fn read_object<T: DeserializeOwned>(
+    what: &'static str,
+    body: impl Read,
+) -> Result<T, ParseError> {
+    match read_top::<MaybeObject<T>>(what, body)? {
         MaybeObject(Some(value)) => Ok(value),
         MaybeObject(None) => Err(ParseError::Shape {
             what,

@@ -66,17 +66,14 @@ pub struct StoredBody {
 impl StoredBody {
     /// Deflate `body` (fast level: a refresh deflates the events on every change).
     pub fn deflate(body: &[u8]) -> StoredBody {
-        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
-        // Writing into a Vec cannot fail.
-        let deflated: Vec<u8> = encoder
-            .write_all(body)
-            .and_then(|()| encoder.finish())
-            .unwrap_or_default();
-        StoredBody {
-            raw_len: body.len() as u64,
-            raw_crc: crc32fast::hash(body),
-            deflated: Bytes::from(deflated),
-        }
+        let mut deflating = Deflating::default();
+        deflating.write(body);
+        deflating.finish()
+    }
+
+    /// The inflated body's length and crc32.
+    pub fn raw(&self) -> (u64, u32) {
+        (self.raw_len, self.raw_crc)
     }
 
     /// Whether this is `body` (same length and crc32): then it need not be deflated again.
@@ -174,6 +171,41 @@ impl StoredBody {
     /// The deflated bytes (what a section's body is in the file).
     pub fn deflated(&self) -> &Bytes {
         &self.deflated
+    }
+}
+
+/// A body deflated piece by piece as it is read, for a body never held whole (`/events` parsed
+/// as it arrives).
+pub struct Deflating {
+    encoder: DeflateEncoder<Vec<u8>>,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl Default for Deflating {
+    fn default() -> Deflating {
+        Deflating {
+            encoder: DeflateEncoder::new(Vec::new(), Compression::fast()),
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        }
+    }
+}
+
+impl Deflating {
+    pub fn write(&mut self, bytes: &[u8]) {
+        // Writing into a Vec cannot fail.
+        let _ = self.encoder.write_all(bytes);
+        self.crc.update(bytes);
+        self.len += bytes.len() as u64;
+    }
+
+    pub fn finish(self) -> StoredBody {
+        StoredBody {
+            raw_len: self.len,
+            raw_crc: self.crc.finalize(),
+            deflated: Bytes::from(self.encoder.finish().unwrap_or_default()),
+        }
     }
 }
 

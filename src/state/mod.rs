@@ -26,7 +26,7 @@ use bytes::Bytes;
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
-pub use format::{FormatError, Section, SectionHead, StateFile, StoredBody};
+pub use format::{Deflating, FormatError, Section, SectionHead, StateFile, StoredBody};
 
 use crate::metrics::ExporterMetrics;
 use crate::pipeline::{self, BodyError, Derived};
@@ -360,17 +360,29 @@ impl StateWriter {
     /// `body` of `api` as the file will store it. Deflating is CPU: call it off the async
     /// workers for the event feeds.
     pub fn body_for(&self, api: Api, body: &[u8]) -> Kept {
-        let (len, crc) = (body.len() as u64, crc32fast::hash(body));
-        let same = self
-            .pending()
-            .held
-            .get(&api)
-            .is_some_and(|held| held.head.raw_len == len && held.head.raw_crc == crc);
-        if same {
+        if self.holds(api, body.len() as u64, crc32fast::hash(body)) {
             Kept::Same
         } else {
             Kept::New(StoredBody::deflate(body))
         }
+    }
+
+    /// A body deflated as it was read ([`Deflating`]), as the file will store it.
+    pub fn deflated_for(&self, api: Api, body: StoredBody) -> Kept {
+        let (len, crc) = body.raw();
+        if self.holds(api, len, crc) {
+            Kept::Same
+        } else {
+            Kept::New(body)
+        }
+    }
+
+    /// Whether the answer of `api` the file holds has this length and crc32.
+    fn holds(&self, api: Api, len: u64, crc: u32) -> bool {
+        self.pending()
+            .held
+            .get(&api)
+            .is_some_and(|held| held.head.raw_len == len && held.head.raw_crc == crc)
     }
 
     /// A registry part's good answer, for the next write (a registry part keeps its last good
