@@ -123,16 +123,16 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
         }),
     )?;
     let services =
-        || products().flat_map(|(pid, p)| p.services.iter().map(move |(sid, svc)| (pid, sid, svc)));
+        || products().flat_map(|(pid, p)| p.services.iter().map(move |service| (pid, service)));
     info_family(
         encoder,
         "service",
         "Service of a watched Adobe product with its name.",
-        services().map(|(pid, sid, svc)| {
+        services().map(|(pid, (sid, name, _))| {
             [
                 ("product_id", pid.as_str()),
-                ("service_id", sid.as_str()),
-                ("service_name", svc.name.as_str()),
+                ("service_id", sid),
+                ("service_name", name),
             ]
         }),
     )?;
@@ -141,10 +141,10 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
         "service_worst_severity",
         "Worst ongoing incident severity per service: 0 healthy, 1 trivial, 2 potential, 3 minor, 4 major.",
         None,
-        services().map(|(pid, sid, svc)| {
+        services().map(|(pid, (sid, _, worst_severity))| {
             (
-                [("product_id", pid.as_str()), ("service_id", sid.as_str())],
-                i64::from(svc.worst_severity),
+                [("product_id", pid.as_str()), ("service_id", sid)],
+                i64::from(worst_severity),
             )
         }),
     )?;

@@ -10,6 +10,7 @@ mod registry;
 mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::model::{self, Events, HistoryEntry, Maintenance, Text};
 
@@ -58,7 +59,7 @@ pub struct ProductStatus {
     incidents: [u32; 6],
     pub maintenances_in_progress: u32,
     pub maintenances_scheduled: u32,
-    pub services: BTreeMap<Text, ServiceStatus>,
+    pub services: Services,
     /// Incidents that started within the history window, per severity (indexed like
     /// [`Severity::ALL`]).
     recent_incidents: [u32; 6],
@@ -105,6 +106,79 @@ impl ProductStatus {
 pub struct ServiceStatus {
     pub name: Text,
     pub worst_severity: u8,
+}
+
+/// A product's services: those the registry lists, shared with it rather than copied (at 100×
+/// the catalogue, 40,000 of them in every snapshot), and those ongoing incidents hit, with the
+/// worst severity of those incidents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Services {
+    /// Id and name, sorted by id: the registry's list.
+    listed: Arc<[(Text, Text)]>,
+    /// By id: the services ongoing incidents hit, listed or not.
+    hit: BTreeMap<Text, ServiceStatus>,
+}
+
+impl Services {
+    /// The services hit by an incident of `severity`: worst severity so far, its name if new.
+    fn hit(&mut self, id: Text, name: Text, severity: Severity) {
+        let service = self.hit.entry(id).or_insert(ServiceStatus {
+            name,
+            worst_severity: 0,
+        });
+        service.worst_severity = service.worst_severity.max(severity.rank());
+    }
+
+    /// One service by id: its name and worst severity.
+    pub fn get(&self, id: &str) -> Option<ServiceStatus> {
+        self.iter()
+            .find(|(sid, _, _)| *sid == id)
+            .map(|(_, name, worst_severity)| ServiceStatus {
+                name: name.into(),
+                worst_severity,
+            })
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty() && self.hit.is_empty()
+    }
+
+    /// Every service once, ordered by id, as (id, name, worst severity): the listed ones
+    /// (healthy unless hit) and those only incidents name. A listed service keeps the
+    /// registry's name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, u8)> + '_ {
+        let mut listed = self.listed.iter().peekable();
+        let mut hit = self.hit.iter().peekable();
+        std::iter::from_fn(move || {
+            let next_listed = listed.peek().map(|(id, _)| id);
+            let next_hit = hit.peek().map(|(id, _)| *id);
+            let take_listed = match (next_listed, next_hit) {
+                (Some(a), Some(b)) => a <= b,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return None,
+            };
+            if take_listed {
+                let (id, name) = listed.next()?;
+                let worst_severity = match hit.peek() {
+                    Some((hit_id, status)) if *hit_id == id => {
+                        let worst = status.worst_severity;
+                        hit.next();
+                        worst
+                    }
+                    _ => 0,
+                };
+                Some((id.as_str(), name.as_str(), worst_severity))
+            } else {
+                let (id, status) = hit.next()?;
+                Some((id.as_str(), status.name.as_str(), status.worst_severity))
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -213,19 +287,11 @@ impl<'e> Builder<'_, 'e> {
             .filter(|(id, _)| self.watch.includes(id))
             .map(|(id, product)| {
                 let name = Some(product.name.as_str()).filter(|n| !n.is_empty());
-                let services = product
-                    .services
-                    .iter()
-                    .map(|(sid, name)| {
-                        let status = ServiceStatus {
-                            name: name.clone(),
-                            worst_severity: 0,
-                        };
-                        (sid.clone(), status)
-                    })
-                    .collect();
                 let status = ProductStatus {
-                    services,
+                    services: Services {
+                        listed: Arc::clone(&product.services),
+                        hit: BTreeMap::new(),
+                    },
                     ..new_product(registry, id, name)
                 };
                 (id.clone(), status)
@@ -327,11 +393,7 @@ impl<'e> Builder<'_, 'e> {
             let status = self.product(product_id, None);
             status.incidents[severity.index()] += 1;
             for (sid, name) in services {
-                let service = status.services.entry(sid).or_insert_with(|| ServiceStatus {
-                    name,
-                    worst_severity: 0,
-                });
-                service.worst_severity = service.worst_severity.max(severity.rank());
+                status.services.hit(sid, name, severity);
             }
 
             let Some(incident_id) = &incident_id else {
@@ -360,7 +422,7 @@ impl<'e> Builder<'_, 'e> {
         product_id: &str,
         latest: Option<&HistoryEntry>,
     ) -> Vec<(Text, Text)> {
-        let known = self.registry.products.get(product_id).map(|p| &p.services);
+        let known = self.registry.products.get(product_id);
         let event_name = |sid: &str| {
             incident
                 .services
@@ -370,7 +432,7 @@ impl<'e> Builder<'_, 'e> {
         };
         let name_of = |sid: &str| {
             known
-                .and_then(|k| k.get(sid).cloned())
+                .and_then(|k| k.service_name(sid).cloned())
                 .or_else(|| event_name(sid))
                 .unwrap_or_else(|| sid.into())
         };
@@ -387,8 +449,10 @@ impl<'e> Builder<'_, 'e> {
             from_history
         } else {
             let all = incident.services.iter().filter_map(|s| non_empty(&s.id));
-            match known.filter(|k| !k.is_empty()) {
-                Some(known) => all.filter(|sid| known.contains_key(*sid)).collect(),
+            match known.filter(|k| !k.services.is_empty()) {
+                Some(known) => all
+                    .filter(|sid| known.service_name(sid).is_some())
+                    .collect(),
                 None => all.collect(),
             }
         };

@@ -48,8 +48,18 @@ pub struct LocaleEntry {
 #[derive(Debug, Clone, Default)]
 pub struct RegistryProduct {
     pub name: Text,
-    /// Service id → name; empty when the registry lists none for this product.
-    pub services: BTreeMap<Text, Text>,
+    /// Service id and name, sorted by id; empty when the registry lists none for this product.
+    /// Shared with every snapshot rather than copied into it.
+    pub services: Arc<[(Text, Text)]>,
+}
+
+impl RegistryProduct {
+    pub fn service_name(&self, id: &str) -> Option<&Text> {
+        self.services
+            .binary_search_by(|(sid, _)| sid.as_str().cmp(id))
+            .ok()
+            .map(|at| &self.services[at].1)
+    }
 }
 
 /// From `/clouds`: cloud names, and the cloud each product belongs to.
@@ -188,7 +198,8 @@ fn product_table(products: &[Product]) -> BTreeMap<Text, RegistryProduct> {
         let Some(id) = non_empty(&product.id) else {
             continue;
         };
-        let services = product
+        // Through a map: sorted by id, the last of a repeated id kept.
+        let services: BTreeMap<Text, Text> = product
             .product_services
             .iter()
             .filter_map(|s| {
@@ -196,6 +207,7 @@ fn product_table(products: &[Product]) -> BTreeMap<Text, RegistryProduct> {
                 Some((sid.into(), s.name.clone().unwrap_or_else(|| sid.into())))
             })
             .collect();
+        let services = services.into_iter().collect();
         let name = product.name.clone().unwrap_or_default();
         table.insert(id.into(), RegistryProduct { name, services });
     }

@@ -178,21 +178,21 @@ fn services_from_history_then_event_restricted_to_registry() {
         ]}"#,
     );
     let analytics = &s.products["503462"].services;
-    assert_eq!(analytics["s1"].worst_severity, 3);
-    assert_eq!(analytics["s2"].worst_severity, 4);
+    assert_eq!(analytics.get("s1").unwrap().worst_severity, 3);
+    assert_eq!(analytics.get("s2").unwrap().worst_severity, 4);
     assert!(
-        !analytics.contains_key("x9"),
+        analytics.get("x9").is_none(),
         "not a service of this product"
     );
     // The registry lists no services for AEM: take the event's list with its names.
     let aem = &s.products["503472"].services;
-    assert_eq!(aem["n1"].name, "New service");
-    assert_eq!(aem["n1"].worst_severity, 1);
+    assert_eq!(aem.get("n1").unwrap().name, "New service");
+    assert_eq!(aem.get("n1").unwrap().worst_severity, 1);
     // Unknown to the registry: shown under the event's own name.
     let new = &s.products["900001"];
     assert_eq!(new.name, "Brand New Product");
     assert_eq!(new.worst_severity(), 3);
-    assert_eq!(new.services["n1"].worst_severity, 3);
+    assert_eq!(new.services.get("n1").unwrap().worst_severity, 3);
     // Each incident carries the names of the services it hits, for the status page.
     let services_of = |incident: &str, product: &str| {
         s.incidents
@@ -862,4 +862,34 @@ fn a_closed_incident_without_an_end_ends_at_its_closing_update() {
         s.products["503462"].recent_impact_seconds(Severity::Minor),
         HOUR
     );
+}
+
+#[test]
+fn services_merge_the_registry_list_with_the_services_hit_in_id_order() {
+    let mut services = Services {
+        listed: Arc::from(vec![
+            ("s1".into(), "One".into()),
+            ("s3".into(), "Three".into()),
+        ]),
+        hit: BTreeMap::new(),
+    };
+    services.hit("s3".into(), "Three".into(), Severity::Minor);
+    services.hit(
+        "s2".into(),
+        "Two, named by the incident".into(),
+        Severity::Major,
+    );
+    services.hit("s3".into(), "Three".into(), Severity::Trivial);
+    services.hit("s0".into(), "Zero".into(), Severity::Trivial);
+    let all: Vec<(&str, &str, u8)> = services.iter().collect();
+    assert_eq!(
+        all,
+        [
+            ("s0", "Zero", Severity::Trivial.rank()),
+            ("s1", "One", 0),
+            ("s2", "Two, named by the incident", Severity::Major.rank()),
+            ("s3", "Three", Severity::Minor.rank()),
+        ]
+    );
+    assert_eq!(services.len(), 4);
 }
