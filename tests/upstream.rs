@@ -457,6 +457,30 @@ async fn failures_keep_the_last_good_data_and_recover() {
     assert!(scrape(&f).await.contains("adobe_status_up 1"));
 }
 
+/// `/events` is parsed as it arrives; a body with a repeated key (valid JSON the streaming
+/// parse cannot normalise) is read whole once more, and its last value wins.
+#[tokio::test]
+async fn an_events_body_with_a_repeated_key_is_read_whole_and_the_last_value_wins() {
+    let f = fixture().await;
+    let repeated = r#"{"incidents":[{"id":"i1","products":[
+        {"id":"503467","name":"Adobe Analytics","severity":"Minor","severity":"Major","status":"Opened"}]}],
+      "maintenances":[]}"#;
+    mount_adobe(&f.server, Some(json(repeated))).await;
+    let body = scrape(&f).await;
+    assert!(body.contains("adobe_status_up 1"), "{body}");
+    assert!(
+        body.contains(r#"adobe_status_product_worst_severity{product_id="503467"} 4"#),
+        "{body}"
+    );
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 2);
+    // A well-formed body costs one request.
+    f.server.reset().await;
+    mount_adobe(&f.server, None).await;
+    next_interval().await;
+    assert!(scrape(&f).await.contains("adobe_status_up 1"));
+    assert_eq!(requests_to(&f.server, "/api/v1/events").await, 1);
+}
+
 #[tokio::test]
 async fn a_hung_upstream_does_not_hold_the_scrape_and_the_refresh_lands_later() {
     let f = fixture().await;

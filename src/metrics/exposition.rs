@@ -42,9 +42,10 @@ pub struct EncodedSnapshot {
 #[derive(Debug, Default)]
 struct Encoded {
     plain: Vec<Bytes>,
-    /// OpenMetrics: set when encoded. The text format: deflated on the first gzip scrape (a
-    /// text-format client that does not take gzip never pays for it). `None` if deflating
-    /// failed: such scrapes are answered uncompressed.
+    /// The chunks' deflated bytes joined, on the first gzip scrape of this format (a client
+    /// that does not take gzip never pays for it; and while a refresh encodes, the generation
+    /// still served holds its own, not the new one's too). The text format is deflated then
+    /// too. `None` if deflating failed: such scrapes are answered uncompressed.
     gzip: OnceLock<Option<gzip::Segment>>,
 }
 
@@ -52,7 +53,7 @@ impl Encoded {
     fn openmetrics_of(chunks: &[Arc<Chunk>]) -> Encoded {
         Encoded {
             plain: chunks.iter().map(|c| c.plain.clone()).collect(),
-            gzip: OnceLock::from(Some(gzip::Segment::concat(chunks.iter().map(|c| &c.gzip)))),
+            gzip: OnceLock::new(),
         }
     }
 
@@ -146,8 +147,10 @@ impl EncodedSnapshot {
     fn gzip(&self, format: Format) -> Option<&gzip::Segment> {
         self.encoded(format)
             .gzip
-            // Only the text format's is unset (the OpenMetrics one is set when encoded).
             .get_or_init(|| {
+                if format.is_openmetrics() {
+                    return Some(gzip::Segment::concat(self.chunks.iter().map(|c| &c.gzip)));
+                }
                 let segments: Option<Vec<&gzip::Segment>> =
                     self.chunks.iter().map(|c| c.text_gzip()).collect();
                 segments.map(gzip::Segment::concat)

@@ -237,7 +237,7 @@ impl<'de> Deserialize<'de> for Id {
 struct IdsOrSkip;
 
 impl<'de> Visitor<'de> for IdsOrSkip {
-    type Value = Vec<Text>;
+    type Value = Box<[Text]>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
@@ -248,11 +248,11 @@ impl<'de> Visitor<'de> for IdsOrSkip {
         while let Some(id) = seq.next_element::<Id>()? {
             ids.extend(id.0);
         }
-        ids.shrink_to_fit();
-        Ok(ids)
+        // Exactly as long as the list: there are tens of thousands of these at 100×.
+        Ok(ids.into_boxed_slice())
     }
 
-    skip_other_json!(Vec::new(); bool, number, str, unit, map);
+    skip_other_json!(Box::default(); bool, number, str, unit, map);
 }
 
 /// An object of objects (`{token: message}`); entries whose value is not an object are
@@ -321,7 +321,7 @@ pub(super) fn lenient_string<'de, D: Deserializer<'de>>(
 /// A list of ids that may contain numbers or be the wrong type altogether.
 pub(super) fn lenient_ids<'de, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Vec<Text>, D::Error> {
+) -> Result<Box<[Text]>, D::Error> {
     deserializer.deserialize_any(IdsOrSkip)
 }
 

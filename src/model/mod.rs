@@ -249,16 +249,16 @@ pub struct HistoryEntry {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceImpact {
     #[serde(default, deserialize_with = "lenient_ids")]
-    pub product_services: Vec<Text>,
+    pub product_services: Box<[Text]>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationImpact {
     #[serde(default, deserialize_with = "lenient_ids")]
-    pub service_regions: Vec<Text>,
+    pub service_regions: Box<[Text]>,
     #[serde(default, deserialize_with = "lenient_ids")]
-    pub service_environments: Vec<Text>,
+    pub service_environments: Box<[Text]>,
 }
 
 /// `MaintenanceDto`.
@@ -467,7 +467,7 @@ mod tests {
             "epoch milliseconds"
         );
         assert_eq!(entry.title_token.as_deref(), Some("9"));
-        assert_eq!(entry.location_impact.service_regions, ["1", "EMEA"]);
+        assert_eq!(*entry.location_impact.service_regions, ["1", "EMEA"]);
         assert!(events.maintenances.is_empty());
     }
 
@@ -481,7 +481,7 @@ mod tests {
         let regions = &incident.products[0].history[0]
             .location_impact
             .service_regions;
-        assert_eq!(regions, &["EMEA", "5"]);
+        assert_eq!(**regions, ["EMEA", "5"]);
     }
 
     #[test]
@@ -489,6 +489,53 @@ mod tests {
         let body = br#"{"incidents": [{"id": "first", "id": "last", "products": []}]}"#;
         let events: Events = parse_object("events", body).unwrap();
         assert_eq!(events.incidents[0].id.as_deref(), Some("last"));
+    }
+
+    /// A reader that hands out at most `step` bytes per call, as a network body does.
+    struct Trickle<'a> {
+        body: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.body.len());
+            buf[..n].copy_from_slice(&self.body[..n]);
+            self.body = &self.body[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_body_read_as_it_arrives_parses_as_the_whole_body_does() {
+        let body = br#"{"incidents": [{"id": "i\u00e9", "products": [{"id": 503467,
+            "history": [{"status": "Opened", "messageTime": 1763885520000,
+            "locationImpact": {"serviceRegions": ["EMEA", 7, true]}}]}]}, "odd", 5],
+            "maintenances": {"not": "a list"}}"#;
+        for step in [1, 7, 4096] {
+            let read: Events = read_object("events", Trickle { body, step }).unwrap();
+            let whole: Events = parse_object("events", body).unwrap();
+            assert_eq!(format!("{read:?}"), format!("{whole:?}"), "step {step}");
+        }
+        let read: Events = read_object("events", Trickle { body, step: 3 }).unwrap();
+        assert_eq!(read.incidents[0].id.as_deref(), Some("i\u{e9}"));
+        assert_eq!(read.incidents[0].products[0].id.as_deref(), Some("503467"));
+    }
+
+    #[test]
+    fn only_a_repeated_key_asks_for_the_whole_body() {
+        let repeated = br#"{"incidents": [{"id": "first", "id": "last"}]}"#;
+        let err = read_object::<Events>("events", &repeated[..]).unwrap_err();
+        assert!(err.needs_whole_body(), "{err}");
+        for broken in [
+            &br#"{"incidents": [{"id": "i1""#[..],
+            b"{} {}",
+            b"[]",
+            b"nul",
+        ] {
+            let err = read_object::<Events>("events", broken).unwrap_err();
+            assert!(!err.needs_whole_body(), "{err}");
+        }
     }
 
     #[test]
