@@ -169,6 +169,11 @@ fn pipeline(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("parse_events", scale), |b| {
             b.iter(|| parse_events(black_box(&bodies)))
         });
+        // `/events` as a refresh parses it: from a reader, as the body arrives.
+        group.throughput(Throughput::Bytes(bodies.events.len() as u64));
+        group.bench_function(BenchmarkId::new("read_events", scale), |b| {
+            b.iter(|| pipeline::read_event_list(black_box(&bodies.events[..])).unwrap())
+        });
         group.throughput(Throughput::Bytes(bodies.registry_len() as u64));
         group.bench_function(BenchmarkId::new("parse_registry", scale), |b| {
             b.iter(|| parse_registry(black_box(&bodies)))
