@@ -1,5 +1,6 @@
 //! Outbound HTTP plumbing shared by the IMS and Status API clients: one reqwest client with
-//! timeouts, a versioned User-Agent and no redirects, and a size-capped body reader.
+//! timeouts, a versioned User-Agent and no redirects, and the size-capped body readers: whole,
+//! or handed to a parser as the body arrives.
 
 use std::io::{self, Read};
 use std::time::Duration;
@@ -68,7 +69,8 @@ pub async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<
     }
 }
 
-/// A success body for a synchronous parser on a blocking thread, read as it arrives: at 100×
+/// A success body for a synchronous parser on a blocking thread (`spawn_blocking`: read on an
+/// async worker it would block the worker, and tokio refuses that), read as it arrives: at 100×
 /// the catalogue `/events` is megabytes, and a parser that consumes it chunk by chunk never
 /// holds the whole of it. The chunks come from [`stream_body`]'s pump; the end of the body, or
 /// a pump that failed or stopped, reads as the end of the input (the pump's own result says
