@@ -201,10 +201,13 @@ impl Deflating {
     }
 
     pub fn finish(self) -> StoredBody {
+        let mut deflated = self.encoder.finish().unwrap_or_default();
+        // Held until the file is written: not the up to twice as much the Vec grew to.
+        deflated.shrink_to_fit();
         StoredBody {
             raw_len: self.len,
             raw_crc: self.crc.finalize(),
-            deflated: Bytes::from(self.encoder.finish().unwrap_or_default()),
+            deflated: Bytes::from(deflated),
         }
     }
 }
