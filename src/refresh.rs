@@ -14,6 +14,7 @@ use std::io::Read;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
@@ -435,20 +436,18 @@ impl Refresher {
             self.client.fetch(Api::Scheduled),
         );
         let (mut registry, mut registry_errors) = registry;
-        let (events, scheduled) = match (events, scheduled) {
+        let ((events, events_kept), scheduled) = match (events, scheduled.map_err(Into::into)) {
             (Ok(events), Ok(scheduled)) => (events, scheduled),
-            (Err(err), _) => return Err(self.failed(err, &registry_errors)),
-            (_, Err(err)) => return Err(self.failed(err.into(), &registry_errors)),
+            (Err(err), _) | (_, Err(err)) => {
+                // The caller logs the failure once; registry parts usually failed the same way.
+                for error in &registry_errors {
+                    debug!(error = error.as_str(), "registry refresh failed too");
+                }
+                return Err(err);
+            }
         };
-        let (events, events_kept) = events;
-        // Parsed off the async workers too; the body is dropped as soon as it is parsed (and,
-        // with a state file, deflated), before anything is derived.
-        let (scheduled, scheduled_kept) = tokio::task::spawn_blocking(move || {
-            let kept = writer.map(|writer| writer.body_for(Api::Scheduled, &scheduled));
-            Ok::<_, BodyError>((pipeline::parse_scheduled(&scheduled)?, kept))
-        })
-        .await
-        .map_err(|err| RefreshError::Derive(err.to_string()))??;
+        let (scheduled, scheduled_kept) =
+            parse_whole(writer, Api::Scheduled, scheduled, pipeline::parse_scheduled).await?;
         let feeds = EventFeeds { events, scheduled };
         let kept = events_kept.zip(scheduled_kept);
         let now = unix_now();
@@ -525,15 +524,6 @@ impl Refresher {
         })
     }
 
-    /// A refresh that failed to fetch or parse the events: the caller logs `err` once; the
-    /// registry parts usually failed the same way.
-    fn failed(&self, err: RefreshError, registry_errors: &[String]) -> RefreshError {
-        for error in registry_errors {
-            debug!(error = error.as_str(), "registry refresh failed too");
-        }
-        err
-    }
-
     /// `/events`, parsed on a blocking thread as the body arrives, so that it is never held
     /// whole (at 100× the catalogue it is megabytes); with a state file, deflated on the way
     /// as the file will store it.
@@ -565,14 +555,8 @@ impl Refresher {
                 // request, for a body Adobe has not been seen to send).
                 debug!(error = %err, "events: repeated key, reading the whole body");
                 let body = self.client.fetch(Api::Events).await?;
-                let state = self.state.get().cloned();
-                let parsed = tokio::task::spawn_blocking(move || {
-                    let kept = state.map(|writer| writer.body_for(Api::Events, &body));
-                    Ok::<_, BodyError>((pipeline::parse_event_list(&body)?, kept))
-                })
-                .await
-                .map_err(|err| RefreshError::Derive(err.to_string()))??;
-                Ok(parsed)
+                let writer = self.state.get().cloned();
+                parse_whole(writer, Api::Events, body, pipeline::parse_event_list).await
             }
             Err(err) => Err(err.into()),
         }
@@ -660,19 +644,36 @@ impl Refresher {
                 warn!("{problem}; showing Adobe's texts in English");
             }
         }
-        let regions_due = !checks.regions && registry.has_regions();
-        let environments_due = !checks.environments && registry.has_environments();
-        if regions_due || environments_due {
-            checks.regions |= regions_due;
-            checks.environments |= environments_due;
-            for problem in self.watch.unknown_scope_names(registry) {
-                let about_regions = problem.starts_with("--adobe.region ");
-                if (about_regions && regions_due) || (!about_regions && environments_due) {
-                    warn!("{problem}; only events that name none pass it");
-                }
-            }
+        let mut problems = Vec::new();
+        if !checks.regions && registry.has_regions() {
+            checks.regions = true;
+            problems.extend(self.watch.unknown_region_names(registry));
+        }
+        if !checks.environments && registry.has_environments() {
+            checks.environments = true;
+            problems.extend(self.watch.unknown_environment_names(registry));
+        }
+        for problem in problems {
+            warn!("{problem}; only events that name none pass it");
         }
     }
+}
+
+/// A whole body parsed off the async workers (megabytes of JSON at 100×), and with a state
+/// file kept as the file will store it; the body is dropped as soon as it is parsed, before
+/// anything is derived.
+async fn parse_whole<T: Send + 'static>(
+    writer: Option<StateWriter>,
+    api: Api,
+    body: Bytes,
+    parse: fn(&[u8]) -> Result<T, BodyError>,
+) -> Result<(T, Option<Kept>), RefreshError> {
+    tokio::task::spawn_blocking(move || {
+        let kept = writer.map(|writer| writer.body_for(api, &body));
+        Ok((parse(&body)?, kept))
+    })
+    .await
+    .map_err(|err| RefreshError::Derive(err.to_string()))?
 }
 
 /// A body read by the parser, copied on the way into the state file's form of it.

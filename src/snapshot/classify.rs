@@ -2,7 +2,7 @@
 //! pair is still open, which regions it hits, how maintenances from both feeds merge, and
 //! titles cleaned for labels (docs/adobe-status-api.md §7).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::registry::{non_empty, Registry};
 use super::scope::{newest_first, newest_stated, Places};
@@ -162,39 +162,18 @@ pub(super) fn incident_is_ongoing(
 /// Region names of one (incident, product) (ids where no name is known), or [`ALL_REGIONS`]
 /// when it names none.
 pub(super) fn region_names(registry: &Registry, regions: &Places) -> Vec<String> {
-    let names: BTreeSet<String> = regions
-        .ids
-        .iter()
-        .map(|id| {
-            registry
-                .region_name(id)
-                .or(regions.event_name(id))
-                .unwrap_or(id)
-                .to_owned()
-        })
-        .collect();
+    let names = regions.names(|id| registry.region_name(id));
     if names.is_empty() {
         vec![ALL_REGIONS.to_owned()]
     } else {
-        names.into_iter().collect()
+        names
     }
 }
 
 /// Environment names of one (incident, product) (ids where no name is known); empty when it
 /// names none.
 pub(super) fn environment_names(registry: &Registry, environments: &Places) -> Vec<String> {
-    let names: BTreeSet<String> = environments
-        .ids
-        .iter()
-        .map(|id| {
-            registry
-                .environment_name(id)
-                .or(environments.event_name(id))
-                .unwrap_or(id)
-                .to_owned()
-        })
-        .collect();
-    names.into_iter().collect()
+    environments.names(|id| registry.environment_name(id))
 }
 
 /// When a closed (incident, product) ended: `endedOn`, else the time of the newest history

@@ -78,6 +78,22 @@ impl<'a> Places<'a> {
     pub(super) fn event_name(&self, id: &str) -> Option<&'a str> {
         self.names.iter().find(|(i, _)| *i == id).map(|(_, n)| *n)
     }
+
+    /// Each place's name, sorted and once: the registry's (`registry_name`), else the event's,
+    /// else its id.
+    pub(super) fn names<'r>(&self, registry_name: impl Fn(&str) -> Option<&'r str>) -> Vec<String> {
+        let names: BTreeSet<String> = self
+            .ids
+            .iter()
+            .map(|id| {
+                registry_name(id)
+                    .or(self.event_name(id))
+                    .unwrap_or(id)
+                    .to_owned()
+            })
+            .collect();
+        names.into_iter().collect()
+    }
 }
 
 /// History entries, newest first (by `messageTime`, then later in the array first).
@@ -204,6 +220,13 @@ impl Watch {
     /// One line per `--adobe.region`/`--adobe.environment` value the registry does not know,
     /// listing the known ones; nothing for a part the registry has not loaded yet.
     pub fn unknown_scope_names(&self, registry: &Registry) -> Vec<String> {
+        let mut problems = self.unknown_region_names(registry);
+        problems.extend(self.unknown_environment_names(registry));
+        problems
+    }
+
+    /// [`Watch::unknown_scope_names`] for `--adobe.region` alone.
+    pub fn unknown_region_names(&self, registry: &Registry) -> Vec<String> {
         let mut problems = Vec::new();
         if registry.has_regions() {
             let known = registry.regions();
@@ -229,6 +252,12 @@ impl Watch {
                 }
             }
         }
+        problems
+    }
+
+    /// [`Watch::unknown_scope_names`] for `--adobe.environment` alone.
+    pub fn unknown_environment_names(&self, registry: &Registry) -> Vec<String> {
+        let mut problems = Vec::new();
         if registry.has_environments() {
             let unknown: Vec<(&String, &String)> = self
                 .environments
