@@ -9,7 +9,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Unit;
 
-use crate::snapshot::{MaintenanceState, ProductStatus, Severity, Snapshot};
+use crate::snapshot::{IncidentSeries, MaintenanceState, ProductStatus, Severity, Snapshot};
 
 /// The Adobe data series of one snapshot.
 #[derive(Debug)]
@@ -56,6 +56,26 @@ where
         family.encode_info(&labels)?;
     }
     Ok(())
+}
+
+/// 1 per ongoing incident and each of its `places` (regions or environments), named by `label`.
+fn per_incident_place<'a>(
+    s: &'a Snapshot,
+    label: &'static str,
+    places: impl Fn(&'a IncidentSeries) -> &'a [String] + Copy + 'a,
+) -> impl Iterator<Item = ([(&'static str, &'a str); 3], i64)> + 'a {
+    s.incidents.iter().flat_map(move |i| {
+        places(i).iter().map(move |place| {
+            (
+                [
+                    ("incident_id", i.incident_id.as_str()),
+                    ("product_id", i.product_id.as_str()),
+                    (label, place.as_str()),
+                ],
+                1_i64,
+            )
+        })
+    })
 }
 
 /// One sample per product × severity, every pair present (0 = none).
@@ -200,36 +220,14 @@ fn encode_snapshot(encoder: &mut DescriptorEncoder, s: &Snapshot) -> Result<(), 
         "incident_region_impacted",
         "Region impacted by an ongoing Adobe incident (all when the incident names none).",
         None,
-        s.incidents.iter().flat_map(|i| {
-            i.regions.iter().map(move |region| {
-                (
-                    [
-                        ("incident_id", i.incident_id.as_str()),
-                        ("product_id", i.product_id.as_str()),
-                        ("region_name", region.as_str()),
-                    ],
-                    1_i64,
-                )
-            })
-        }),
+        per_incident_place(s, "region_name", |i| &i.regions),
     )?;
     gauge_family(
         encoder,
         "incident_environment_impacted",
         "Environment impacted by an ongoing Adobe incident, where Adobe names them.",
         None,
-        s.incidents.iter().flat_map(|i| {
-            i.environments.iter().map(move |environment| {
-                (
-                    [
-                        ("incident_id", i.incident_id.as_str()),
-                        ("product_id", i.product_id.as_str()),
-                        ("environment_name", environment.as_str()),
-                    ],
-                    1_i64,
-                )
-            })
-        }),
+        per_incident_place(s, "environment_name", |i| &i.environments),
     )?;
     info_family(
         encoder,
