@@ -473,10 +473,7 @@ def main() -> int:
                 run()
             except (CheckFailed, subprocess.CalledProcessError, KeyError, ValueError, StopIteration) as e:
                 check(False, f"{name}: check could not finish", f"{type(e).__name__}: {e}")
-    print(f"deploy: {len(check.failures)} failed")
-    for f in check.failures:
-        print(f"  FAIL {f}")
-    return 1 if check.failures else 0
+    return check.summary("deploy")
 
 
 if __name__ == "__main__":

@@ -346,10 +346,7 @@ def main() -> int:
             run_deployment(objects, opts.binary.resolve(), name)
     refusals(chart, helm)
     same_as_kustomize(chart)
-    print(f"helm: {len(check.failures)} failed")
-    for f in check.failures:
-        print(f"  FAIL {f}")
-    return 1 if check.failures else 0
+    return check.summary("helm")
 
 
 if __name__ == "__main__":

@@ -71,10 +71,7 @@ def main() -> int:
     expected_dashboards = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "dashboards").glob("*.json"))}
     check(dashboards == expected_dashboards, "grafanaDashboards is dashboards/*.json", str(sorted(dashboards)))
 
-    print(f"mixin: {len(check.failures)} failed")
-    for f in check.failures:
-        print(f"  FAIL {f}")
-    return 1 if check.failures else 0
+    return check.summary("mixin")
 
 
 if __name__ == "__main__":

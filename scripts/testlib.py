@@ -52,6 +52,13 @@ class Checks:
             print(f"FAIL: {what}{': ' + detail if detail else ''}")
         return ok
 
+    def summary(self, name: str) -> int:
+        """Print `name: N failed` and the failures again; the exit status (1 if any failed)."""
+        print(f"{name}: {len(self.failures)} failed")
+        for f in self.failures:
+            print(f"  FAIL {f}")
+        return 1 if self.failures else 0
+
 
 def free_port() -> int:
     with socket.socket() as s:
