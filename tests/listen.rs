@@ -78,6 +78,7 @@ async fn a_socket_passed_by_systemd_is_served() {
         format!("--web.listen-address=127.0.0.1:{}", free_port()),
     ]);
     let exporter = Exporter::start(command, &[], port);
+    exporter.bound().await;
     let body = healthy(port, "127.0.0.1").await;
     assert_eq!(body.as_deref(), Ok("Healthy\n"), "{}", exporter.logs());
     // Later connections are accepted by the exporter itself on the same socket.

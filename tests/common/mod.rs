@@ -162,6 +162,21 @@ impl Exporter {
         self.child.as_ref().map(Child::id)
     }
 
+    /// Wait until this process holds a listening socket on its port (a wrapper such as
+    /// `systemd-socket-activate` binds it some time after the spawn).
+    pub async fn bound(&self) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.pid().is_some_and(|pid| listens_on(pid, self.port)) {
+            assert!(
+                Instant::now() < deadline,
+                "nothing listens on {}; logs:\n{}",
+                self.port,
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
