@@ -52,7 +52,10 @@ struct Encoded {
 impl Encoded {
     fn openmetrics_of(chunks: &[Arc<Chunk>]) -> Encoded {
         Encoded {
-            plain: chunks.iter().map(|c| c.plain.clone()).collect(),
+            plain: chunks
+                .iter()
+                .flat_map(|c| c.pieces().iter().cloned())
+                .collect(),
             gzip: OnceLock::new(),
         }
     }

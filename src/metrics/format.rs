@@ -91,34 +91,42 @@ fn media_range(range: &str) -> Option<(f32, Option<Format>)> {
 /// named, and prometheus-client writes HELP just before TYPE, so a HELP line waits for it.
 pub fn openmetrics_to_text(openmetrics: &str) -> String {
     let mut out = String::with_capacity(openmetrics.len());
-    convert(openmetrics, &mut out);
+    convert([openmetrics], &mut out);
     out
 }
 
 /// The same text format as chunks to send in order: the sample lines, which both formats share,
 /// as slices of `openmetrics` (no copy), and only the rewritten comment lines as bytes of their
 /// own. A snapshot's text format then costs a few hundred bytes instead of a second copy of
-/// its series.
-pub fn openmetrics_to_text_chunks(openmetrics: &Bytes) -> Vec<Bytes> {
-    let Ok(source) = std::str::from_utf8(openmetrics) else {
+/// its series. `openmetrics` is one text in pieces of whole lines.
+pub fn openmetrics_to_text_chunks(openmetrics: &[Bytes]) -> Vec<Bytes> {
+    let Ok(sources) = openmetrics
+        .iter()
+        .map(|piece| std::str::from_utf8(piece))
+        .collect::<Result<Vec<&str>, _>>()
+    else {
         // Never the case for encoder output; a copy is still correct.
-        let text = openmetrics_to_text(&String::from_utf8_lossy(openmetrics));
+        let joined: Vec<u8> = openmetrics.concat();
+        let text = openmetrics_to_text(&String::from_utf8_lossy(&joined));
         return vec![Bytes::from(text)];
     };
     let mut out = Chunks {
-        source: openmetrics,
+        sources: openmetrics,
+        source: 0,
         chunks: Vec::new(),
         own: String::new(),
         run: None,
     };
-    convert(source, &mut out);
+    convert(sources, &mut out);
     out.finish()
 }
 
 /// Where [`convert`] writes: text of its own, or a line of the source passed through as it is.
 trait TextOut {
+    /// The lines that follow are of the `index`th source.
+    fn source(&mut self, _index: usize) {}
     fn push_str(&mut self, text: &str);
-    /// `line` (with its `\n`) is `source[range]`.
+    /// `line` (with its `\n`) is `range` of the current source.
     fn verbatim(&mut self, range: Range<usize>, line: &str);
 }
 
@@ -134,7 +142,9 @@ impl TextOut for String {
 
 /// Chunks of a text-format body: runs of unchanged source lines as shared slices.
 struct Chunks<'a> {
-    source: &'a Bytes,
+    sources: &'a [Bytes],
+    /// The index in `sources` of the lines being converted.
+    source: usize,
     chunks: Vec<Bytes>,
     /// Rewritten text not yet made a chunk.
     own: String,
@@ -145,7 +155,9 @@ struct Chunks<'a> {
 impl Chunks<'_> {
     fn end_run(&mut self) {
         if let Some(run) = self.run.take() {
-            self.chunks.push(self.source.slice(run));
+            if let Some(source) = self.sources.get(self.source) {
+                self.chunks.push(source.slice(run));
+            }
         }
     }
 
@@ -164,6 +176,11 @@ impl Chunks<'_> {
 }
 
 impl TextOut for Chunks<'_> {
+    fn source(&mut self, index: usize) {
+        self.end_run();
+        self.source = index;
+    }
+
     fn push_str(&mut self, text: &str) {
         self.end_run();
         self.own.push_str(text);
@@ -181,14 +198,25 @@ impl TextOut for Chunks<'_> {
     }
 }
 
-fn convert(openmetrics: &str, out: &mut impl TextOut) {
+/// Convert the OpenMetrics text given as `sources`, pieces of whole lines in order.
+fn convert<'a>(sources: impl IntoIterator<Item = &'a str>, out: &mut impl TextOut) {
     let mut pending_help: Option<(&str, &str)> = None;
     // The family whose `_created` samples are dropped (counters and histograms).
     let mut created_of: Option<&str> = None;
-    let mut offset = 0;
-    for piece in openmetrics.split_inclusive('\n') {
-        let range = offset..offset + piece.len();
-        offset = range.end;
+    let lines = sources.into_iter().enumerate().flat_map(|(index, source)| {
+        let mut offset = 0;
+        source.split_inclusive('\n').map(move |piece| {
+            let range = offset..offset + piece.len();
+            offset = range.end;
+            (index, range, piece)
+        })
+    });
+    let mut current = None;
+    for (index, range, piece) in lines {
+        if current != Some(index) {
+            out.source(index);
+            current = Some(index);
+        }
         // As str::lines: without the `\n` or `\r\n`.
         let line = piece
             .strip_suffix('\n')
@@ -373,7 +401,7 @@ adobe_status_upstream_request_duration_seconds_bucket{le=\"+Inf\",api=\"events\"
         assert_eq!(openmetrics_to_text(openmetrics), expected);
         // As chunks: the same text, every sample line a slice of the OpenMetrics bytes.
         let source = Bytes::from_static(openmetrics.as_bytes());
-        let chunks = openmetrics_to_text_chunks(&source);
+        let chunks = openmetrics_to_text_chunks(std::slice::from_ref(&source));
         assert_eq!(chunks.concat(), expected.as_bytes());
         let shared = |c: &Bytes| source.as_ptr_range().contains(&c.as_ptr());
         for chunk in &chunks {
@@ -394,13 +422,49 @@ adobe_status_upstream_request_duration_seconds_bucket{le=\"+Inf\",api=\"events\"
             "x 1\n# HELP y lone\ny 2\n",
         ];
         for case in cases {
-            let chunks = openmetrics_to_text_chunks(&Bytes::from_static(case.as_bytes()));
+            let chunks = openmetrics_to_text_chunks(&[Bytes::from_static(case.as_bytes())]);
             assert_eq!(
                 chunks.concat(),
                 openmetrics_to_text(case).as_bytes(),
                 "{case:?}"
             );
             assert!(chunks.iter().all(|c| !c.is_empty()), "{case:?}");
+        }
+    }
+
+    /// A patched chunk's lines come in pieces: a family's HELP, TYPE and `_created` samples may
+    /// each be in a piece of their own, and the text is still that of the whole.
+    #[test]
+    fn lines_in_pieces_convert_as_the_whole() {
+        let text = "# HELP c Counted.\n# TYPE c counter\nc_total{id=\"1\"} 1\n\
+                    c_created{id=\"1\"} 5.0\n# HELP i Info.\n# TYPE i info\ni_info{a=\"b\"} 1\n\
+                    # HELP g G.\n# TYPE g gauge\n# UNIT g seconds\ng 2\ng{x=\"y\"} 3\n";
+        let whole = openmetrics_to_text(text);
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        // Every way of cutting the lines into two or three pieces.
+        for first in 0..=lines.len() {
+            for second in first..=lines.len() {
+                let pieces: Vec<Bytes> = [&lines[..first], &lines[first..second], &lines[second..]]
+                    .iter()
+                    .filter(|part| !part.is_empty())
+                    .map(|part| Bytes::from(part.concat()))
+                    .collect();
+                let chunks = openmetrics_to_text_chunks(&pieces);
+                assert_eq!(
+                    String::from_utf8(chunks.concat()).unwrap(),
+                    whole,
+                    "{first} {second}"
+                );
+                // Sample lines are still slices of the pieces, not copies.
+                for chunk in chunks.iter().filter(|c| !c.starts_with(b"#")) {
+                    assert!(
+                        pieces
+                            .iter()
+                            .any(|p| p.as_ptr_range().contains(&chunk.as_ptr())),
+                        "{chunk:?}"
+                    );
+                }
+            }
         }
     }
 }
