@@ -480,7 +480,8 @@ impl Refresher {
             );
         }
         let summary = encoded.summary();
-        let (series_bytes, series_new_bytes) = (encoded.encoded_len(), encoded.new_bytes());
+        let (series_bytes, series_new_bytes, series_pieces) =
+            (encoded.encoded_len(), encoded.new_bytes(), encoded.pieces());
         let page_bytes = page.len();
         let succeeded_at = SystemTime::now();
         let recovered = {
@@ -506,6 +507,7 @@ impl Refresher {
                     maintenances = summary.maintenance_series,
                     series_bytes,
                     series_new_bytes,
+                    series_pieces,
                     status_page_bytes = page_bytes,
                     duration_ms,
                     "refreshed Adobe status"

@@ -138,6 +138,11 @@ impl EncodedSnapshot {
         self.new_bytes
     }
 
+    /// How many pieces a scrape sends for the series (one per chunk, more for patched ones).
+    pub fn pieces(&self) -> usize {
+        self.openmetrics.plain.len()
+    }
+
     fn encoded(&self, format: Format) -> &Encoded {
         if format.is_openmetrics() {
             &self.openmetrics
