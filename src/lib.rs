@@ -10,6 +10,7 @@
 //! crate, `adobe-status-sim` (crates/adobe-status-sim).
 //! What the exporter relies on from Adobe's API is in docs/adobe-status-api.md.
 
+pub mod allocator;
 pub mod app;
 pub mod check;
 pub mod config;

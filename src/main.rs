@@ -3,10 +3,10 @@
 use std::process::ExitCode;
 
 use adobe_status_exporter::config::{Command, Config};
-use adobe_status_exporter::{app, logging};
+use adobe_status_exporter::{allocator, app, logging};
 
 fn main() -> ExitCode {
-    tune_allocator();
+    allocator::tune();
     let config = match Config::from_env() {
         Ok(Command::Run(config)) => config,
         Ok(Command::Print(text)) => {
@@ -48,23 +48,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// glibc gives threads that allocate at the same time arenas of their own and keeps what is
-/// freed in each: at 100× the catalogue a refresh's transient buffers (bodies, parsed feeds, the
-/// new encoding next to the one still served) spread over several arenas and stayed resident,
-/// a peak of 76–81 MiB instead of 62 (BENCHMARKS.md, issue 16). One arena, and blocks of
-/// 128 KiB and more mapped on their own, so they go back to the system when freed. Scrapes
-/// allocate little (their bytes are shared): the body-size matrix shows no consistent cost.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)] // the codebase's only unsafe block (workspace lint `unsafe_code = "deny"`)
-fn tune_allocator() {
-    // SAFETY: mallopt only sets parameters of the allocator; it runs first in main, before any
-    // other thread exists. A refused setting (return 0) leaves glibc's default, which works.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_allocator() {}

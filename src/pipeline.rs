@@ -121,10 +121,8 @@ pub struct Derived {
 }
 
 /// The CPU part of a refresh: derive the snapshot for the watched products at `now` (Unix
-/// seconds), encode its series and render its part of the status page, once. The feeds are
-/// dropped before encoding: at 100× the catalogue they and the encoded text would otherwise be
-/// alive at once. The encoded series share `previous`'s bytes (the generation still being
-/// served) wherever they are the same.
+/// seconds), encode its series and render its part of the status page, once: [`derive`], then
+/// [`encode_derived`].
 pub fn derive_and_encode(
     registry: &Registry,
     feeds: EventFeeds,
@@ -132,14 +130,29 @@ pub fn derive_and_encode(
     now: f64,
     previous: Option<&EncodedSnapshot>,
 ) -> Result<Derived, EncodeError> {
-    let snapshot = Arc::new(snapshot::derive(
+    encode_derived(derive(registry, feeds, watch, now), now, previous)
+}
+
+/// The snapshot for the watched products at `now`. The feeds are dropped when it is derived,
+/// before anything is encoded: at 100× the catalogue they and the encoded text would otherwise
+/// be alive at once.
+pub fn derive(registry: &Registry, feeds: EventFeeds, watch: &Watch, now: f64) -> Arc<Snapshot> {
+    Arc::new(snapshot::derive(
         registry,
         &feeds.events,
         &feeds.scheduled,
         watch,
         now,
-    ));
-    drop(feeds);
+    ))
+}
+
+/// Encode the snapshot's series and render its part of the status page. The encoded series
+/// share `previous`'s bytes (the generation still being served) wherever they are the same.
+pub fn encode_derived(
+    snapshot: Arc<Snapshot>,
+    now: f64,
+    previous: Option<&EncodedSnapshot>,
+) -> Result<Derived, EncodeError> {
     let encoded = EncodedSnapshot::reusing(&snapshot, previous)?;
     let page = AdobePart::render(&snapshot, now);
     Ok(Derived {

@@ -21,6 +21,7 @@ use tracing::{debug, info, warn};
 
 use futures_util::future::join_all;
 
+use crate::allocator;
 use crate::metrics::{EncodedSnapshot, ExporterMetrics, ScrapeView};
 use crate::pipeline::{self, BodyError, Derived, EventFeeds, Events};
 use crate::snapshot::{
@@ -463,7 +464,10 @@ impl Refresher {
         // The series still served: the new ones share its bytes wherever they are the same.
         let previous = self.read().snapshot.clone();
         let derived = tokio::task::spawn_blocking(move || {
-            pipeline::derive_and_encode(&registry, feeds, &watch, now, previous.as_deref())
+            let snapshot = pipeline::derive(&registry, feeds, &watch, now);
+            // The parsed feeds were freed: their pages go back before the series are encoded.
+            allocator::release_freed();
+            pipeline::encode_derived(snapshot, now, previous.as_deref())
         })
         .await
         .map_err(|err| RefreshError::Derive(err.to_string()))?
