@@ -176,7 +176,7 @@ fn patch(old: &Chunk, lines: &[u8]) -> Option<(Box<[Bytes]>, usize)> {
             Some(Span::New(run)) => run.end = range.end,
             _ => spans.push(Span::New(range)),
         }
-        if spans.len() > MAX_PIECES || fresh.len() * 2 > lines.len() {
+        if fresh.len() * 2 > lines.len() {
             return None;
         }
     }
@@ -267,8 +267,7 @@ impl<'p> Chunker<'p> {
             return false;
         }
         // The series without its value: a sample whose value changes keeps its cut.
-        let series = line.rsplit_once(' ').map_or(line, |(series, _)| series);
-        end >= MAX_CHUNK || hash(series.as_bytes()) % CUT_EVERY == 0
+        end >= MAX_CHUNK || hash(series_key(line.as_bytes())) % CUT_EVERY == 0
     }
 
     /// End the chunk after `text[..end]`: the previous generation's chunk if it has exactly
